@@ -1,0 +1,1 @@
+"""Singer tap for Mux Video, AssemblyAI, Shutterstock, 100ms and Basecamp."""

@@ -1,0 +1,3 @@
+from tap_media_apis.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The shared core: base stream, auth helpers, paging, retries, pacing, errors, time."""

@@ -1,0 +1,48 @@
+"""Client-side pacing: one pacer per API, shared by every stream and thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+
+class RequestPacer:
+    """Lets at most ``rate`` requests per second through, and none during a hold.
+
+    A hold starts when an API answers 429 with ``Retry-After``: no thread may send to
+    that API again before it ends (design.md, "Behaviour every stream shares").
+    """
+
+    def __init__(
+        self,
+        rate: float | None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._interval = 1.0 / rate if rate and rate > 0 else 0.0
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next_slot = 0.0
+        self._hold_until = 0.0
+
+    def acquire(self) -> None:
+        """Block until this caller may send one request."""
+        while True:
+            with self._lock:
+                now = self._clock()
+                slot = max(now, self._next_slot, self._hold_until)
+                self._next_slot = slot + self._interval
+            if slot > now:
+                self._sleep(slot - now)
+            # A hold may have begun while we slept for our slot.
+            with self._lock:
+                if self._clock() >= self._hold_until:
+                    return
+
+    def hold(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` from now, on any thread."""
+        with self._lock:
+            self._hold_until = max(self._hold_until, self._clock() + seconds)

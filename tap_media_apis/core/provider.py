@@ -1,0 +1,144 @@
+"""What a provider module declares, and the per-run state shared by its streams."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import requests
+from singer_sdk import typing as th
+
+from tap_media_apis.core.fanout import ChildPrefetcher
+from tap_media_apis.core.pacing import RequestPacer
+
+if TYPE_CHECKING:
+    from tap_media_apis.core.stream import ProviderStream
+
+DEFAULT_MAX_CONCURRENCY = 4
+#: Anything requests accepts as ``auth``: it signs a prepared request.
+RequestAuth = Callable[[requests.PreparedRequest], requests.PreparedRequest]
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One API: its settings, defaults, auth and streams."""
+
+    name: str
+    title: str
+    base_url: str
+    requests_per_second: float
+    settings: tuple[th.Property, ...]
+    required: tuple[str, ...]
+    authenticator: Callable[[ProviderRuntime], RequestAuth]
+    streams: tuple[type[ProviderStream], ...]
+    #: A top-level stream whose first page is the cheap request behind ``--test``.
+    probe_stream: type[ProviderStream]
+    page_size: int | None = None
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    #: Extra checks of the block, each returning an error line or None.
+    checks: tuple[Callable[[Mapping[str, Any]], str | None], ...] = field(default=())
+
+    @property
+    def stream_names(self) -> list[str]:
+        return [str(stream.__dict__["name"]) for stream in self.streams]
+
+    def missing_settings(self, block: Mapping[str, Any]) -> list[str]:
+        errors = [
+            f"{self.name}.{name} is required"
+            for name in self.required
+            if block.get(name) in (None, "")
+        ]
+        errors.extend(msg for check in self.checks if (msg := check(block)))
+        return errors
+
+    def config_property(self) -> th.Property:
+        common: list[th.Property] = [
+            th.Property(
+                "base_url",
+                th.StringType,
+                default=self.base_url,
+                description=f"{self.title} API root; point it at a proxy or the sandbox.",
+            ),
+            th.Property(
+                "requests_per_second",
+                th.NumberType,
+                default=self.requests_per_second,
+                description="Pace kept for this API across all threads.",
+            ),
+            th.Property(
+                "max_concurrency",
+                th.IntegerType,
+                default=self.max_concurrency,
+                description="Child requests in flight at once (1 turns fan-out off).",
+            ),
+        ]
+        if self.page_size:
+            common.append(
+                th.Property(
+                    "page_size",
+                    th.IntegerType,
+                    default=self.page_size,
+                    description="Records per list request (the API maximum by default).",
+                )
+            )
+        return th.Property(
+            self.name,
+            th.ObjectType(*self.settings, *common),
+            description=f"{self.title}: leave out to skip this provider.",
+        )
+
+
+class ProviderRuntime:
+    """Per-run, per-API state: settings with defaults, pacer, auth and fan-out pool."""
+
+    def __init__(self, provider: Provider, block: Mapping[str, Any]) -> None:
+        self.provider = provider
+        self.block = block
+        self.pacer = RequestPacer(self.setting("requests_per_second"))
+        self._lock = threading.Lock()
+        self._authenticator: RequestAuth | None = None
+        self._prefetcher: ChildPrefetcher | None = None
+
+    def setting(self, name: str) -> Any:
+        """A block setting, or the provider's default for the common ones."""
+        value = self.block.get(name)
+        if value is not None:
+            return value
+        return {
+            "base_url": self.provider.base_url,
+            "requests_per_second": self.provider.requests_per_second,
+            "max_concurrency": self.provider.max_concurrency,
+            "page_size": self.provider.page_size,
+        }.get(name)
+
+    @property
+    def base_url(self) -> str:
+        return str(self.setting("base_url")).rstrip("/")
+
+    @property
+    def authenticator(self) -> RequestAuth:
+        with self._lock:
+            if self._authenticator is None:
+                self._authenticator = self.provider.authenticator(self)
+            return self._authenticator
+
+    @property
+    def prefetcher(self) -> ChildPrefetcher | None:
+        """The child fan-out pool, or None when concurrency is 1."""
+        workers = int(self.setting("max_concurrency") or 1)
+        if workers <= 1:
+            return None
+        with self._lock:
+            if self._prefetcher is None:
+                self._prefetcher = ChildPrefetcher(
+                    ThreadPoolExecutor(workers, thread_name_prefix=self.provider.name),
+                    window=workers * 2,
+                )
+            return self._prefetcher
+
+    def close(self) -> None:
+        if self._prefetcher is not None:
+            self._prefetcher.close()

@@ -1,0 +1,86 @@
+"""The tap's config schema and the checks that turn bad config into one clear line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from singer_sdk import typing as th
+
+from tap_media_apis.core.provider import Provider
+from tap_media_apis.core.timestamps import is_valid
+
+DEFAULT_USER_AGENT = "tap-media-apis/0.1.0"
+
+
+def config_schema(providers: Iterable[Provider]) -> dict[str, Any]:
+    return th.PropertiesList(
+        th.Property(
+            "start_date",
+            th.DateTimeType,
+            description="Earliest record to extract for incremental streams (RFC 3339).",
+        ),
+        th.Property(
+            "user_agent",
+            th.StringType,
+            default=DEFAULT_USER_AGENT,
+            description=(
+                "Sent on every request; name your app and a contact, e.g. "
+                "'acme-data (data@acme.example)'. Basecamp and Shutterstock require one."
+            ),
+        ),
+        th.Property(
+            "request_timeout",
+            th.NumberType,
+            default=60,
+            description="Seconds to wait for any one response.",
+        ),
+        th.Property(
+            "max_retries",
+            th.IntegerType,
+            default=6,
+            description="Retries of a request after 429, 5xx, timeouts or dropped connections.",
+        ),
+        th.Property(
+            "max_retry_seconds",
+            th.NumberType,
+            default=600,
+            description="Give up retrying one request after this many seconds in total.",
+        ),
+        th.Property(
+            "retry_backoff_seconds",
+            th.NumberType,
+            default=1.0,
+            description="First backoff wait; it doubles on each retry (Retry-After wins).",
+        ),
+        th.Property(
+            "retry_max_wait_seconds",
+            th.NumberType,
+            default=120,
+            description="Longest single backoff wait, unless Retry-After asks for more.",
+        ),
+        *(provider.config_property() for provider in providers),
+    ).to_dict()
+
+
+def configured(providers: Iterable[Provider], config: Mapping[str, Any]) -> list[Provider]:
+    return [p for p in providers if isinstance(config.get(p.name), Mapping)]
+
+
+def config_errors(providers: Iterable[Provider], config: Mapping[str, Any]) -> list[str]:
+    """Problems worth one line each, in the order a user should fix them."""
+    providers = list(providers)
+    chosen = configured(providers, config)
+    if not chosen:
+        names = ", ".join(p.name for p in providers)
+        return [f"no provider configured: add at least one of the blocks {names} to the config"]
+    errors: list[str] = []
+    start_date = config.get("start_date")
+    if start_date is not None and not (isinstance(start_date, str) and is_valid(start_date)):
+        errors.append(
+            f"start_date {start_date!r} is not an RFC 3339 date-time "
+            "(for example 2024-01-01T00:00:00Z)"
+        )
+    for provider in chosen:
+        errors.extend(provider.missing_settings(config[provider.name]))
+    return errors

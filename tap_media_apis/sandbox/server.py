@@ -1,0 +1,234 @@
+"""The sandbox HTTP server: mounts each provider part, adds latency and faults, logs requests."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import msgspec
+
+from tap_media_apis.sandbox.api import BadRequest, Request, Response, SandboxProvider, json_response
+from tap_media_apis.sandbox.faults import HTML_502, FaultPlan
+from tap_media_apis.sandbox.parts import build_parts
+
+ADMIN = "_sandbox"
+USER_AGENT = "tap-media-apis-sandbox (sandbox@localhost)"
+LOG_LIMIT = 500_000
+_encode = msgspec.json.Encoder().encode
+
+
+class Sandbox:
+    """All provider parts behind one local server, plus an admin API under ``/_sandbox``."""
+
+    def __init__(
+        self,
+        parts: Sequence[SandboxProvider],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: float = 0.0,
+        faults: FaultPlan | None = None,
+    ) -> None:
+        self.parts = {part.name: part for part in parts}
+        self.latency = latency
+        self.faults = faults or FaultPlan()
+        self.requests: deque[dict[str, Any]] = deque(maxlen=LOG_LIMIT)
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def base_url(self, provider: str) -> str:
+        return f"{self.url}/{provider}"
+
+    def tap_config(self) -> dict[str, Any]:
+        """A complete tap config for every mounted provider."""
+        return {
+            "start_date": "2020-01-01T00:00:00Z",
+            "user_agent": USER_AGENT,
+            **{name: part.tap_config(self.base_url(name)) for name, part in self.parts.items()},
+        }
+
+    def expected_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for part in self.parts.values():
+            counts.update(part.expected_counts())
+        return counts
+
+    def advance(self) -> None:
+        with self._lock:
+            for part in self.parts.values():
+                part.advance()
+
+    def secrets(self) -> list[str]:
+        return [secret for part in self.parts.values() for secret in part.secrets()]
+
+    def start(self) -> Sandbox:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="sandbox", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # -- request handling -----------------------------------------------------------
+
+    def handle(self, method: str, target: str, headers: Any, body: bytes) -> tuple[Response, str]:
+        """The response for one request, and the fault drawn for it (or "")."""
+        parts = urlsplit(target)
+        mount, _, rest = parts.path.lstrip("/").partition("/")
+        query = parse_qs(parts.query, keep_blank_values=True)
+        if mount == ADMIN:
+            return self._admin(method, rest, query), ""
+        part = self.parts.get(mount)
+        if part is None:
+            return json_response({"error": f"no API mounted at /{mount}"}, 404), ""
+        fault = self.faults.draw() or ""
+        if self.latency:
+            time.sleep(self.latency)
+        if fault in ("429", "500", "502", "503"):
+            return _fault_response(fault, self.faults.retry_after), fault
+        request = Request(method, "/" + rest, query, headers, body, self.base_url(mount))
+        return self._dispatch(part, request), fault
+
+    def _dispatch(self, part: SandboxProvider, request: Request) -> Response:
+        with self._lock:
+            refusal = part.authorize(request)
+            if refusal is not None:
+                return refusal
+            for candidate in part.routes():
+                match = candidate.pattern.match(request.path)
+                if match and candidate.method == request.method:
+                    try:
+                        return candidate.handler(request, match)
+                    except BadRequest as exc:
+                        return json_response({"error": str(exc)}, 400)
+        return json_response({"error": f"no route for {request.method} {request.path}"}, 404)
+
+    def _admin(self, method: str, action: str, query: dict[str, list[str]]) -> Response:
+        if action == "config":
+            return json_response(self.tap_config())
+        if action == "expected":
+            return json_response(self.expected_counts())
+        if action == "advance" and method == "POST":
+            self.advance()
+            return json_response(self.expected_counts())
+        if action == "requests":
+            return json_response(list(self.requests))
+        if action == "faults" and method == "POST":
+            rate = float(query.get("rate", ["0"])[0])
+            self.faults.rate = rate
+            return json_response({"rate": rate})
+        return json_response({"error": f"unknown admin action {action}"}, 404)
+
+    def log(self, entry: dict[str, Any]) -> None:
+        self.requests.append(entry)
+
+
+def _fault_response(fault: str, retry_after: float) -> Response:
+    if fault == "429":
+        return Response(429, {"error": "Too Many Requests"}, {"Retry-After": f"{retry_after:g}"})
+    if fault == "502":
+        return Response(502, HTML_502, content_type="text/html")
+    return Response(int(fault), {"error": "sandbox fault injection"})
+
+
+def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "tap-media-apis-sandbox"
+
+        def do_GET(self) -> None:
+            self._serve()
+
+        def do_POST(self) -> None:
+            self._serve()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None  # the request log holds what matters, without credentials
+
+        def _serve(self) -> None:
+            started = time.time()
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            response, fault = sandbox.handle(self.command, self.path, self.headers, body)
+            payload = (
+                response.body
+                if isinstance(response.body, bytes)
+                else _encode(response.body)
+                if response.body is not None
+                else b""
+            )
+            if not self.path.startswith(f"/{ADMIN}"):
+                sandbox.log(
+                    {
+                        "time": started,
+                        "method": self.command,
+                        "path": self.path,
+                        "status": response.status,
+                        "fault": fault,
+                        "retry_after": response.headers.get("Retry-After"),
+                    }
+                )
+            if fault == "slow":
+                time.sleep(sandbox.faults.slow_seconds)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._write(response, payload, cut=fault == "reset")
+
+        def _write(self, response: Response, payload: bytes, *, cut: bool) -> None:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if cut:
+                # Half the body, then a hard close: a connection reset mid-response.
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+                )
+                self.close_connection = True
+                return
+            self.wfile.write(payload)
+
+    return Handler
+
+
+@contextlib.contextmanager
+def run_sandbox(
+    providers: Sequence[str] | None = None,
+    *,
+    scale: int = 1,
+    seed: int = 7,
+    latency: float = 0.0,
+    faults: FaultPlan | None = None,
+    port: int = 0,
+) -> Iterator[Sandbox]:
+    """Start a sandbox in this process for the duration of a ``with`` block."""
+    sandbox = Sandbox(
+        build_parts(providers, scale=scale, seed=seed),
+        port=port,
+        latency=latency,
+        faults=faults,
+    ).start()
+    try:
+        yield sandbox
+    finally:
+        sandbox.stop()

@@ -1,0 +1,125 @@
+"""The Tap: discovers the streams of every configured provider."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import click
+from singer_sdk import Stream, Tap
+from singer_sdk.helpers.capabilities import TapCapabilities
+
+from tap_media_apis.core.errors import ConfigError, TapMediaApisError
+from tap_media_apis.core.provider import Provider, ProviderRuntime
+from tap_media_apis.core.settings import config_errors, config_schema, configured
+from tap_media_apis.core.stream import ProviderStream
+from tap_media_apis.core.writer import BufferedMsgSpecWriter
+from tap_media_apis.providers import PROVIDERS
+
+
+class TapMediaApis(Tap):
+    """Mux Video, AssemblyAI, Shutterstock, 100ms and Basecamp in one Singer tap."""
+
+    name: str = "tap-media-apis"
+    package_name = "tap-media-apis"
+    message_writer_class = BufferedMsgSpecWriter
+    config_jsonschema = config_schema(PROVIDERS)
+    capabilities = [*Tap.capabilities, TapCapabilities.TEST]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._runtimes: dict[str, ProviderRuntime] = {}
+        self._runtime_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+        self._check_catalog()
+
+    # -- providers ------------------------------------------------------------------
+
+    @property
+    def providers(self) -> list[Provider]:
+        return configured(PROVIDERS, self.config)
+
+    def runtime(self, provider_name: str) -> ProviderRuntime:
+        with self._runtime_lock:
+            if provider_name not in self._runtimes:
+                provider = next(p for p in PROVIDERS if p.name == provider_name)
+                self._runtimes[provider_name] = ProviderRuntime(
+                    provider, self.config.get(provider_name) or {}
+                )
+            return self._runtimes[provider_name]
+
+    def close(self) -> None:
+        for runtime in self._runtimes.values():
+            runtime.close()
+
+    # -- config and catalog ----------------------------------------------------------
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        errors = config_errors(PROVIDERS, self.config)
+        if errors and raise_errors:
+            raise ConfigError("; ".join(errors))
+        return errors or super()._validate_config(raise_errors=raise_errors)
+
+    def _check_catalog(self) -> None:
+        if self.input_catalog is None:
+            return
+        known = set(self.streams)
+        unknown = sorted(set(self.input_catalog) - known)
+        if unknown:
+            owners = {name: p.name for p in PROVIDERS for name in p.stream_names}
+            hints = [
+                f"{name} (provider {owners[name]} is not configured)"
+                if name in owners
+                else f"{name} (no such stream)"
+                for name in unknown
+            ]
+            raise ConfigError(
+                "the catalog names streams this config does not provide: "
+                + ", ".join(hints)
+                + "; run --discover for the current catalog"
+            )
+
+    # -- streams ---------------------------------------------------------------------
+
+    def discover_streams(self) -> list[Stream]:
+        providers = self.providers
+        if not providers:
+            raise ConfigError(config_errors(PROVIDERS, self.config)[0])
+        streams = [stream_class(self) for p in providers for stream_class in p.streams]
+        # The SDK links one parent per child; add the extra parents it cannot know.
+        by_type = {type(stream): stream for stream in streams}
+        for stream in streams:
+            for parent_type in stream.extra_parent_stream_types:
+                by_type[parent_type].child_streams.append(stream)
+        return list(streams)
+
+    # -- --test: one cheap authenticated request per provider -------------------------
+
+    @classmethod
+    def cb_test(cls, ctx: click.Context, param: click.Option, value: str) -> None:
+        if value != "all":
+            super().cb_test(ctx, param, value)
+            return
+        config = ctx.params.get("config")
+        tap = cls(
+            config=config.config if config else None,
+            parse_env_config=bool(config and config.parse_env),
+            validate_config=True,
+            setup_mapper=False,
+        )
+        failed = tap.test_connections()
+        ctx.exit(1 if failed else 0)
+
+    def test_connections(self) -> list[str]:
+        """Probe each configured provider; log one line each; return the failures."""
+        failed = []
+        for provider in self.providers:
+            stream = self.streams[provider.probe_stream.__dict__["name"]]
+            assert isinstance(stream, ProviderStream)
+            try:
+                stream.probe()
+            except TapMediaApisError as exc:
+                failed.append(provider.name)
+                self.logger.error("connection test FAILED for %s: %s", provider.name, exc)
+            else:
+                self.logger.info("connection test passed for %s", provider.name)
+        return failed
