@@ -84,7 +84,20 @@ class TapMediaApis(Tap):
         providers = self.providers
         if not providers:
             raise ConfigError(config_errors(PROVIDERS, self.config)[0])
-        streams = [stream_class(self) for p in providers for stream_class in p.streams]
+        streams: list[ProviderStream] = []
+        for provider in providers:
+            block = self.config[provider.name]
+            for stream_class in provider.streams:
+                reason = stream_class.unavailable_reason(block)
+                if reason is None:
+                    streams.append(stream_class(self))
+                else:
+                    self.logger.warning(
+                        "%s: %s is not discovered: %s",
+                        provider.name,
+                        stream_class.__dict__["name"],
+                        reason,
+                    )
         # The SDK links one parent per child; add the extra parents it cannot know.
         by_type = {type(stream): stream for stream in streams}
         for stream in streams:

@@ -38,20 +38,22 @@ class Provider:
     probe_stream: type[ProviderStream]
     page_size: int | None = None
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
-    #: Extra checks of the block, each returning an error line or None.
-    checks: tuple[Callable[[Mapping[str, Any]], str | None], ...] = field(default=())
+    #: Extra checks of (provider block, whole config), each returning an error line or None.
+    checks: tuple[Callable[[Mapping[str, Any], Mapping[str, Any]], str | None], ...] = field(
+        default=()
+    )
 
     @property
     def stream_names(self) -> list[str]:
         return [str(stream.__dict__["name"]) for stream in self.streams]
 
-    def missing_settings(self, block: Mapping[str, Any]) -> list[str]:
+    def missing_settings(self, block: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
         errors = [
             f"{self.name}.{name} is required"
             for name in self.required
             if block.get(name) in (None, "")
         ]
-        errors.extend(msg for check in self.checks if (msg := check(block)))
+        errors.extend(msg for check in self.checks if (msg := check(block, config)))
         return errors
 
     def config_property(self) -> th.Property:

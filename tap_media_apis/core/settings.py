@@ -82,5 +82,5 @@ def config_errors(providers: Iterable[Provider], config: Mapping[str, Any]) -> l
             "(for example 2024-01-01T00:00:00Z)"
         )
     for provider in chosen:
-        errors.extend(provider.missing_settings(config[provider.name]))
+        errors.extend(provider.missing_settings(config[provider.name], config))
     return errors

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import backoff
@@ -67,6 +67,11 @@ class ProviderStream(RESTStream[Any]):
     state_partitioning_keys: ClassVar[list[str] | None] = []
     # Records leave parse_response pruned to the schema and JSON-native.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+
+    @classmethod
+    def unavailable_reason(cls, block: Mapping[str, Any]) -> str | None:
+        """Why this stream cannot run with this provider block (it is then not discovered)."""
+        return None
 
     def __init__(self, tap: TapMediaApis) -> None:
         super().__init__(tap, schema=load_schema(self.provider_name, self.name))
