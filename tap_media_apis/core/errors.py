@@ -47,7 +47,7 @@ def api_message(response: requests.Response) -> str:
     if HTML_TITLE.search(response.content[:4096]) or response.content.lstrip()[:1] == b"<":
         title = HTML_TITLE.search(response.content[:4096])
         text = title.group(1).decode("utf-8", "replace").strip() if title else ""
-        return f"an HTML page instead of JSON ({text or 'no title'})"
+        return f"an HTML page ({text or 'no title'})"
     try:
         body = json_body(response)
     except ValueError:

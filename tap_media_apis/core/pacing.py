@@ -18,12 +18,13 @@ class RequestPacer:
         self,
         rate: float | None,
         *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self._interval = 1.0 / rate if rate and rate > 0 else 0.0
-        self._clock = clock
-        self._sleep = sleep
+        # Looked up at call time so tests can patch time.sleep.
+        self._clock = clock or (lambda: time.monotonic())
+        self._sleep = sleep or (lambda seconds: time.sleep(seconds))
         self._lock = threading.Lock()
         self._next_slot = 0.0
         self._hold_until = 0.0
@@ -37,9 +38,9 @@ class RequestPacer:
                 self._next_slot = slot + self._interval
             if slot > now:
                 self._sleep(slot - now)
-            # A hold may have begun while we slept for our slot.
+            # A hold that began while we waited for our slot moves us behind it.
             with self._lock:
-                if self._clock() >= self._hold_until:
+                if self._hold_until <= slot:
                     return
 
     def hold(self, seconds: float) -> None:

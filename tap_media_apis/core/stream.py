@@ -16,7 +16,7 @@ import backoff
 import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
-from singer_sdk.helpers._typing import TypeConformanceLevel
+from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.pagination import BaseAPIPaginator
 from singer_sdk.streams.rest import PageContext
 
@@ -73,8 +73,13 @@ class ProviderStream(RESTStream[Any]):
         """Why this stream cannot run with this provider block (it is then not discovered)."""
         return None
 
+    @classmethod
+    def stream_schema(cls) -> dict[str, Any]:
+        """The JSON schema, from ``schemas/<provider>/<stream>.json``."""
+        return load_schema(cls.provider_name, cls.name)  # type: ignore[misc]
+
     def __init__(self, tap: TapMediaApis) -> None:
-        super().__init__(tap, schema=load_schema(self.provider_name, self.name))
+        super().__init__(tap, schema=self.stream_schema())
         self._properties = frozenset(self.schema["properties"])
         self._sessions = threading.local()
         self._schema_sent = False
@@ -288,6 +293,8 @@ class ProviderStream(RESTStream[Any]):
             value = shaped.get(name)
             if value is not None:
                 shaped[name] = to_rfc3339(value)
+        if self.replication_key:
+            shaped.setdefault(self.replication_key, None)  # the SDK's bookmark code needs the key
         return shaped
 
     # -- records, incremental filtering and child fan-out ---------------------------
