@@ -23,8 +23,8 @@ class RequestPacer:
     ) -> None:
         self._interval = 1.0 / rate if rate and rate > 0 else 0.0
         # Looked up at call time so tests can patch time.sleep.
-        self._clock = clock or (lambda: time.monotonic())
-        self._sleep = sleep or (lambda seconds: time.sleep(seconds))
+        self._clock = clock or _monotonic
+        self._sleep = sleep or _sleep
         self._lock = threading.Lock()
         self._next_slot = 0.0
         self._hold_until = 0.0
@@ -47,3 +47,11 @@ class RequestPacer:
         """Send nothing for ``seconds`` from now, on any thread."""
         with self._lock:
             self._hold_until = max(self._hold_until, self._clock() + seconds)
+
+
+def _monotonic() -> float:
+    return time.monotonic()
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import threading
 
 from tap_media_apis.core.pacing import RequestPacer
@@ -25,7 +26,7 @@ def test_requests_are_spaced_at_the_rate() -> None:
     for _ in range(11):
         pacer.acquire()
         sent_at.append(fake.now)
-    gaps = [b - a for a, b in zip(sent_at, sent_at[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(sent_at)]
     assert all(abs(gap - 0.2) < 1e-9 for gap in gaps)
     assert abs(sent_at[-1] - 2.0) < 1e-9
 

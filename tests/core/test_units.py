@@ -109,7 +109,7 @@ def test_decoding_cleans_nul_and_surrogates_only_when_present() -> None:
     assert decode_json(b'{"a": "x\\u0000y", "b": ["\\udc00z"]}') == {"a": "xy", "b": ["z"]}
     clean = b'{"a": "caf\\u00e9"}'
     assert decode_json(clean) == {"a": "café"}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="line 1"):
         decode_json(b"{not json")
 
 
