@@ -38,7 +38,7 @@ def config_schema(providers: Iterable[Provider]) -> dict[str, Any]:
         th.Property(
             "max_retries",
             th.IntegerType,
-            default=6,
+            default=5,
             description="Retries of a request after 429, 5xx, timeouts or dropped connections.",
         ),
         th.Property(

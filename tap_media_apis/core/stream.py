@@ -135,7 +135,7 @@ class ProviderStream(RESTStream[Any]):
         )
 
     def backoff_max_tries(self) -> int:
-        return int(self.config.get("max_retries", 6)) + 1
+        return int(self.config.get("max_retries", 5)) + 1
 
     def request_decorator(self, func: Any) -> Any:
         def paced(prepared: requests.PreparedRequest, context: Context | None) -> Any:
