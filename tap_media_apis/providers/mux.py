@@ -2,22 +2,198 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
 from singer_sdk import typing as th
 from singer_sdk.authenticators import BasicAuthenticator
+from singer_sdk.exceptions import AbortedSyncFailedException, AbortedSyncPausedException
 
+from tap_media_apis.core.decode import json_body
+from tap_media_apis.core.paging import CursorPaginator, RecordsOf
 from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.stream import ProviderStream
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+#: Largest ``limit`` Mux accepts (§1 Pagination); a larger page size would end paging early.
+MAX_PAGE_SIZE = 100
 
 
 class MuxStream(ProviderStream):
     provider_name = "mux"
+    primary_keys = ("id",)
     # created_at / updated_at arrive as strings of unix seconds (§1 "Timestamps").
     timestamp_fields = ("created_at", "updated_at")
 
 
-class VideoAssets(MuxStream):
+class NextCursorPaginator(CursorPaginator):
+    """List Assets' cursor mode (§1 Pagination): ``limit`` + ``cursor`` from ``next_cursor``.
+
+    A null ``next_cursor`` ends the list, and so does a short page: no request is made
+    past the end.
+    """
+
+    def __init__(self, page_size: int, records_of: RecordsOf) -> None:
+        super().__init__(page_size, cursor_param="cursor")
+        self._records_of = records_of
+
+    def cursor_of(self, response: requests.Response) -> Any:
+        body = json_body(response)
+        return body.get("next_cursor") if isinstance(body, dict) else None
+
+    def has_more(self, response: requests.Response) -> bool:
+        return len(self._records_of(response)) >= self.page_size
+
+
+class PlaybackParentStream(MuxStream):
+    """Assets and live streams: their ``playback_ids`` are the playbacks stream's records."""
+
+    #: ``object.type`` of the playback IDs this parent owns (§1.3).
+    object_type: ClassVar[str]
+
+    def generate_child_contexts(
+        self, record: dict[str, Any], context: Context | None
+    ) -> Iterable[Context | None]:
+        # Nothing to derive from a parent without playback ids; yielding no context
+        # (rather than None) also spares the SDK's "context is null" warning.
+        playback_ids = record.get("playback_ids")
+        if playback_ids:
+            yield {
+                "object_type": self.object_type,
+                "object_id": record["id"],
+                "playback_ids": playback_ids,
+            }
+
+    def pages_for(self, context: Context | None) -> Iterable[list[dict[str, Any]]]:
+        # The bookmark only hides parents that were emitted before; the derived
+        # playbacks stream has no replication key, so it gets every parent's playback
+        # ids on every run (the scan is full anyway: §1 has no server-side filter).
+        start = self.bookmark(context)
+        for page in super().pages_for(context):
+            if start is not None:
+                for record in page:
+                    if not self.is_new(record, start):
+                        self.sync_derived_children(record, context)
+            yield page
+
+    def sync_derived_children(self, record: dict[str, Any], context: Context | None) -> None:
+        """Sync the request-free children of a record the bookmark keeps from the output."""
+        derived = [
+            child
+            for child in self.child_streams
+            if isinstance(child, ProviderStream)
+            and not child.needs_requests
+            and (child.selected or child.has_selected_descendents)
+        ]
+        if not derived or not self.stream_maps[0].get_filter_result(record):
+            return
+        for child_context in self.generate_child_contexts(record, context):
+            for child in derived:
+                # As the SDK's own child sync: a capped child (dry run) ends quietly.
+                with contextlib.suppress(AbortedSyncFailedException, AbortedSyncPausedException):
+                    child.sync(context=dict(child_context or {}))
+
+
+class VideoAssets(PlaybackParentStream):
     name = "mux_video_assets"
     path = "/video/v1/assets"
+    replication_key = "created_at"
+    object_type = "asset"
+
+    def get_new_paginator(self) -> NextCursorPaginator:
+        # Mux calls cursors more reliable than pages for large collections (§1).
+        return NextCursorPaginator(self.page_size, self.records_in)
+
+
+class VideoLiveStreams(PlaybackParentStream):
+    name = "mux_video_live_streams"
+    path = "/video/v1/live-streams"
+    replication_key = "created_at"
+    object_type = "live_stream"
+
+    #: Anyone holding these can broadcast to the stream (§1.2): never in records.
+    credentials: ClassVar[tuple[str, ...]] = ("stream_key", "srt_passphrase")
+
+    def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        shaped = super().shape_record(record)
+        for name in self.credentials:
+            if name in shaped:
+                shaped[name] = None
+        if shaped.get("simulcast_targets"):
+            shaped["simulcast_targets"] = [
+                _mask_simulcast_target(target) for target in shaped["simulcast_targets"]
+            ]
+        return shaped
+
+
+def _mask_simulcast_target(target: Any) -> Any:
+    """A simulcast target without the third-party stream key, and its URL without the
+    query (an SRT URL carries ``streamid`` and ``passphrase`` there) or user info."""
+    if not isinstance(target, dict):
+        return target
+    masked = dict(target)
+    if "stream_key" in masked:
+        masked["stream_key"] = None
+    if isinstance(masked.get("url"), str):
+        parts = urlsplit(masked["url"])
+        host = parts.netloc.rsplit("@", 1)[-1]
+        masked["url"] = urlunsplit((parts.scheme, host, parts.path, "", ""))
+    return masked
+
+
+class VideoPlaybacks(MuxStream):
+    """What ``GET /video/v1/playback-ids/{id}`` returns, derived without that request.
+
+    The parents' ``playback_ids`` already hold id and policy, and the parent is the
+    ``object`` (design.md contract; §1.3): deriving saves one request per playback id.
+    """
+
+    name = "mux_video_playbacks"
+    parent_stream_type = VideoAssets
+    extra_parent_stream_types = (VideoLiveStreams,)
+    needs_requests = False
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        if not context:
+            return
+        owner = {"type": context["object_type"], "id": context["object_id"]}
+        for playback in context["playback_ids"]:
+            yield self.shape_record({**playback, "object": owner})
+
+
+class SystemSigningKeys(MuxStream):
+    name = "mux_system_signing_keys"
+    path = "/system/v1/signing-keys"
+    replication_key = "created_at"
+
+
+class VideoPlaybackRestrictions(MuxStream):
+    name = "mux_video_playback_restrictions"
+    path = "/video/v1/playback-restrictions"
+    replication_key = "updated_at"
+
+
+class VideoTranscriptionVocabularies(MuxStream):
+    name = "mux_video_transcription_vocabularies"
+    path = "/video/v1/transcription-vocabularies"
+    replication_key = "updated_at"
+
+
+class VideoUploads(MuxStream):
+    # No timestamp at all (§1.7): full table.
+    name = "mux_video_uploads"
+    path = "/video/v1/uploads"
+
+
+class VideoSigningKeys(MuxStream):
+    # Deprecated upstream in favour of /system/v1/signing-keys (§1.8).
+    name = "mux_video_signing_keys"
+    path = "/video/v1/signing-keys"
     replication_key = "created_at"
 
 
@@ -27,18 +203,35 @@ def _authenticator(runtime: ProviderRuntime) -> BasicAuthenticator:
     )
 
 
+def _page_size_check(block: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
+    size = block.get("page_size")
+    if isinstance(size, int) and not 1 <= size <= MAX_PAGE_SIZE:
+        return f"mux.page_size must be between 1 and {MAX_PAGE_SIZE} (Mux's largest limit)"
+    return None
+
+
 PROVIDER = Provider(
     name="mux",
     title="Mux Video",
     base_url="https://api.mux.com",
     requests_per_second=5,
-    page_size=100,
+    page_size=MAX_PAGE_SIZE,
     settings=(
         th.Property("token_id", th.StringType, description="Access Token ID."),
         th.Property("token_secret", th.StringType, secret=True, description="Access Token secret."),
     ),
     required=("token_id", "token_secret"),
     authenticator=_authenticator,
-    streams=(VideoAssets,),
+    streams=(
+        VideoAssets,
+        VideoLiveStreams,
+        VideoPlaybacks,
+        SystemSigningKeys,
+        VideoPlaybackRestrictions,
+        VideoTranscriptionVocabularies,
+        VideoUploads,
+        VideoSigningKeys,
+    ),
     probe_stream=VideoAssets,
+    checks=(_page_size_check,),
 )
