@@ -41,7 +41,19 @@ if TYPE_CHECKING:
 
 Page = list[dict[str, Any]]
 RETRIABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-TRANSPORT_ERRORS = (requests.ConnectionError, requests.Timeout, ConnectionResetError)
+#: Resolver answers that a host name does not exist (glibc, BSD/macOS, no A record).
+NO_SUCH_HOST = (
+    "Name or service not known",
+    "nodename nor servname provided",
+    "No address associated with hostname",
+)
+TRANSPORT_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    ConnectionResetError,
+    # A connection dropped halfway through the body (IncompleteRead) is not a ConnectionError.
+    requests.exceptions.ChunkedEncodingError,
+)
 
 
 class ProviderStream(RESTStream[Any]):
@@ -147,6 +159,7 @@ class ProviderStream(RESTStream[Any]):
             (RetriableAPIError, *TRANSPORT_ERRORS),
             max_tries=self.backoff_max_tries,
             max_time=float(self.config.get("max_retry_seconds", 600.0)),
+            giveup=no_retry_can_help,
             on_backoff=self.backoff_handler,
             jitter=self.backoff_jitter,
             logger=None,
@@ -253,10 +266,30 @@ class ProviderStream(RESTStream[Any]):
             raise ProviderAPIError(exc.args[0]) from None
         except TRANSPORT_ERRORS as exc:
             setting = f"{self.provider_name}.base_url"
+            if isinstance(exc, requests.ReadTimeout):
+                # Connected, but the answer did not come in time: a slow API, not a wrong URL.
+                setting = f"request_timeout ({self.timeout:g} s)"
+            ending = "" if no_retry_can_help(exc) else "; gave up after retries"
             raise ProviderAPIError(
                 f"{self.describe()}: {connection_problem(exc)} for "
-                f"{redact_url(prepared.url or '')} (check {setting}; gave up after retries)"
+                f"{redact_url(prepared.url or '')} (check {setting}{ending})"
             ) from None
+
+    def build_prepared_request(self, *args: Any, **kwargs: Any) -> requests.PreparedRequest:
+        # The SDK signs here AND in _request; signing only in _request, inside the retried
+        # send, lets a transient token-endpoint failure be retried like any request.
+        session = self.requests_session
+        session.auth = None
+        return session.prepare_request(requests.Request(*args, **kwargs))
+
+    def finalize_state_progress_markers(self, state: dict[str, Any] | None = None) -> None:
+        # SDK 0.54.9 finalizes only *selected* children: a grandchild selected without its
+        # parent would never promote its progress markers, so its bookmark would not move.
+        if not state:
+            for child in self.child_streams:
+                if not child.selected and child.has_selected_descendents:
+                    child.finalize_state_progress_markers()
+        super().finalize_state_progress_markers(state)
 
     def request_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         for page in self.request_pages(context):
@@ -390,6 +423,14 @@ class ProviderStream(RESTStream[Any]):
         """One authenticated request: the first page, read and discarded."""
         for _ in self.request_pages(None):
             break
+
+
+def no_retry_can_help(exc: Exception) -> bool:
+    """A host name that does not exist (NXDOMAIN) will not exist in 30 s either.
+
+    A temporary resolver failure ("Temporary failure in name resolution") is retried.
+    """
+    return any(text in str(exc) for text in NO_SUCH_HOST)
 
 
 def _kind(body: Any) -> str:

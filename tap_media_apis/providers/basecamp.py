@@ -213,15 +213,6 @@ class BasecampStream(ProviderStream):
     def log_progress(self, seen: int, total: int) -> None:
         self.logger.info("%s: %d of %d", self.name, seen, total)
 
-    def finalize_state_progress_markers(self, state: dict[str, Any] | None = None) -> None:
-        # SDK 0.54.9 finalizes only *selected* children: entries selected without schedules
-        # would never promote their progress markers, and their bookmark would not move.
-        if not state:
-            for child in self.child_streams:
-                if not child.selected and child.has_selected_descendents:
-                    child.finalize_state_progress_markers()
-        super().finalize_state_progress_markers(state)
-
     def _request(
         self, prepared_request: requests.PreparedRequest, context: Context | None
     ) -> requests.Response:
@@ -236,13 +227,6 @@ class BasecampStream(ProviderStream):
             raise ProviderAPIError(f"{self.describe()}: {exc}") from None
         except TokenRefreshUnavailable as exc:
             raise RetriableAPIError(f"{self.describe()}: {exc}", exc.response) from None
-
-    def build_prepared_request(self, *args: Any, **kwargs: Any) -> requests.PreparedRequest:
-        # The SDK signs here AND in _request; signing only in _request (inside the retried
-        # send) lets a transient token-endpoint failure be retried like any request.
-        session = self.requests_session
-        session.auth = None
-        return session.prepare_request(requests.Request(*args, **kwargs))
 
 
 def _account_inactive(response: requests.Response) -> bool:
