@@ -72,6 +72,9 @@ class ProviderStream(RESTStream[Any]):
     timestamp_fields: ClassVar[tuple[str, ...]] = ()
     #: More parents than ``parent_stream_type`` (a child of assets AND live streams).
     extra_parent_stream_types: ClassVar[tuple[type[ProviderStream], ...]] = ()
+    #: Records before the bookmark still get their children synced: for parents whose
+    #: replication key does not move when their children change.
+    children_follow_old_records: ClassVar[bool] = False
     #: Fixed query parameters of the first request.
     query: ClassVar[dict[str, Any]] = {}
 
@@ -334,21 +337,30 @@ class ProviderStream(RESTStream[Any]):
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         start = self.bookmark(context)
+        follow = self.children_follow_old_records and self.has_synced_children
         for page in self.pages_for(context):
-            kept: Page = []
-            stop = False
             for record in page:
                 self.add_context(record, context)
-                if start is not None and not self.is_new(record, start):
-                    if self.newest_first:
-                        stop = True
-                        break
-                    continue
-                kept.append(record)
-            self.prefetch_children(kept, context)
-            yield from kept
-            if stop:
+            if start is None:
+                self.prefetch_children(page, context)
+                yield from page
+                continue
+            new = [self.is_new(record, start) for record in page]
+            # A newest-first list is done at its first record at or before the bookmark.
+            end = new.index(False) if self.newest_first and False in new else len(page)
+            wanted = [r for r, is_new in zip(page[:end], new, strict=False) if is_new or follow]
+            self.prefetch_children(wanted, context)
+            for record, is_new in zip(page[:end], new, strict=False):
+                if is_new:
+                    yield record
+                elif follow:  # the SDK's child sync of a record, without emitting it
+                    self._process_record(record, child_context=context)
+            if end < len(page):
                 return
+
+    @property
+    def has_synced_children(self) -> bool:
+        return any(c.selected or c.has_selected_descendents for c in self.child_streams)
 
     def bookmark(self, context: Context | None) -> str | None:
         """The starting bookmark (state or start_date) as RFC 3339, or None."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import jwt
@@ -114,6 +114,8 @@ class Rooms(HmsStream):
     timestamp_fields = ("created_at",)
     # The docs give `enabled` a default of true (§4.2 list-rooms): disabled rooms would vanish.
     both_values_of = "enabled"
+    # Peers and events change without the room's updated_at moving (§4.3, §4.7).
+    children_follow_old_records = True
 
     def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:
         # A never-updated room says 0001-01-01T00:00:00Z (§4.2): it would sort before every
@@ -125,24 +127,6 @@ class Rooms(HmsStream):
 
     def get_child_context(self, record: dict[str, Any], context: Context | None) -> dict[str, Any]:
         return {"room_id": record["id"]}
-
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        # Peers and events change without the room's updated_at moving (§4.3, §4.7): a room
-        # at or before the bookmark is not emitted again, but its children are still read.
-        start = self.bookmark(context)
-        if start is None or not any(
-            c.selected or c.has_selected_descendents for c in self.child_streams
-        ):
-            yield from super().get_records(context)
-            return
-        for page in self.pages_for(context):
-            self.prefetch_children(page, context)
-            for record in page:
-                self.add_context(record, context)
-                if self.is_new(record, start):
-                    yield record
-                else:  # the SDK's own child sync of a record, minus the record
-                    self._process_record(record, child_context=context)
 
 
 class Sessions(HmsStream):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
@@ -10,7 +9,6 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from singer_sdk import typing as th
 from singer_sdk.authenticators import BasicAuthenticator
-from singer_sdk.exceptions import AbortedSyncFailedException, AbortedSyncPausedException
 
 from tap_media_apis.core.decode import json_body
 from tap_media_apis.core.paging import CursorPaginator, RecordsOf
@@ -55,6 +53,9 @@ class PlaybackParentStream(MuxStream):
 
     #: ``object.type`` of the playback IDs this parent owns (§1.3).
     object_type: ClassVar[str]
+    # The derived playbacks stream has no replication key: it gets every parent's
+    # playback ids on every run (the scan is full anyway: §1 has no server-side filter).
+    children_follow_old_records = True
 
     def generate_child_contexts(
         self, record: dict[str, Any], context: Context | None
@@ -68,35 +69,6 @@ class PlaybackParentStream(MuxStream):
                 "object_id": record["id"],
                 "playback_ids": playback_ids,
             }
-
-    def pages_for(self, context: Context | None) -> Iterable[list[dict[str, Any]]]:
-        # The bookmark only hides parents that were emitted before; the derived
-        # playbacks stream has no replication key, so it gets every parent's playback
-        # ids on every run (the scan is full anyway: §1 has no server-side filter).
-        start = self.bookmark(context)
-        for page in super().pages_for(context):
-            if start is not None:
-                for record in page:
-                    if not self.is_new(record, start):
-                        self.sync_derived_children(record, context)
-            yield page
-
-    def sync_derived_children(self, record: dict[str, Any], context: Context | None) -> None:
-        """Sync the request-free children of a record the bookmark keeps from the output."""
-        derived = [
-            child
-            for child in self.child_streams
-            if isinstance(child, ProviderStream)
-            and not child.needs_requests
-            and (child.selected or child.has_selected_descendents)
-        ]
-        if not derived or not self.stream_maps[0].get_filter_result(record):
-            return
-        for child_context in self.generate_child_contexts(record, context):
-            for child in derived:
-                # As the SDK's own child sync: a capped child (dry run) ends quietly.
-                with contextlib.suppress(AbortedSyncFailedException, AbortedSyncPausedException):
-                    child.sync(context=dict(child_context or {}))
 
 
 class VideoAssets(PlaybackParentStream):
