@@ -19,6 +19,8 @@ from singer_sdk.pagination import (
 )
 from singer_sdk.streams.rest import HTTPRequest
 
+from tap_media_apis.core.decode import json_body
+
 RecordsOf = Callable[[requests.Response], Sized]
 
 
@@ -83,24 +85,35 @@ class LinkHeaderPaginator(NextUrlPaginator):
 
 
 class CursorPaginator(BaseAPIPaginator[Any]):
-    """An opaque cursor from the body, sent back as a query parameter.
+    """An opaque cursor from the body (``cursor_field``), sent back as ``cursor_param``.
 
-    Subclasses say where the cursor is (``cursor_of``) and may add a stop rule.
+    A missing or empty cursor ends the list; with ``records_of`` a short or empty page
+    ends it too, so no request is made past the end.
     """
 
-    def __init__(self, page_size: int, *, cursor_param: str, size_param: str = "limit") -> None:
+    cursor_field: str
+    cursor_param: str
+
+    def __init__(
+        self,
+        page_size: int,
+        records_of: RecordsOf | None = None,
+        *,
+        size_param: str = "limit",
+    ) -> None:
         super().__init__(None)
         self.page_size = page_size
-        self._cursor_param = cursor_param
+        self._records_of = records_of
         self._size_param = size_param
 
-    def cursor_of(self, response: requests.Response) -> Any:
-        raise NotImplementedError
-
     def get_next(self, response: requests.Response) -> Any:
-        return self.cursor_of(response) or None
+        body = json_body(response)
+        return (body.get(self.cursor_field) if isinstance(body, dict) else None) or None
+
+    def has_more(self, response: requests.Response) -> bool:
+        return self._records_of is None or len(self._records_of(response)) >= self.page_size
 
     def shape(self, request: HTTPRequest) -> None:
         request.params[self._size_param] = self.page_size
         if self.current_value:
-            request.params[self._cursor_param] = self.current_value
+            request.params[self.cursor_param] = self.current_value

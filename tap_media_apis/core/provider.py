@@ -36,7 +36,9 @@ class Provider:
     streams: tuple[type[ProviderStream], ...]
     #: A top-level stream whose first page is the cheap request behind ``--test``.
     probe_stream: type[ProviderStream]
+    #: The API's largest page: the default and the upper bound of ``page_size``.
     page_size: int | None = None
+    min_page_size: int = 1
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     #: Extra checks of (provider block, whole config), each returning an error line or None.
     checks: tuple[Callable[[Mapping[str, Any], Mapping[str, Any]], str | None], ...] = field(
@@ -54,7 +56,20 @@ class Provider:
             if block.get(name) in (None, "")
         ]
         errors.extend(msg for check in self.checks if (msg := check(block, config)))
+        if (problem := self.page_size_problem(block.get("page_size"))) is not None:
+            errors.append(problem)
         return errors
+
+    def page_size_problem(self, size: Any) -> str | None:
+        if size is None or self.page_size is None:
+            return None
+        is_int = isinstance(size, int) and not isinstance(size, bool)
+        if is_int and self.min_page_size <= size <= self.page_size:
+            return None
+        return (
+            f"{self.name}.page_size must be between {self.min_page_size} and "
+            f"{self.page_size} (the {self.title} API's limits)"
+        )
 
     def config_property(self) -> th.Property:
         common: list[th.Property] = [

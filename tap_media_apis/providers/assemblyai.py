@@ -9,7 +9,7 @@ paragraphs and redacted audio are unpaginated children of completed transcripts
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qs
@@ -287,13 +287,6 @@ def _authenticator(runtime: ProviderRuntime) -> APIKeyAuthenticator:
     return APIKeyAuthenticator(key="Authorization", value=str(runtime.setting("api_key")))
 
 
-def _check_page_size(block: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
-    size = block.get("page_size")
-    if size is not None and not (isinstance(size, int) and 1 <= size <= MAX_PAGE_SIZE):
-        return f"assemblyai.page_size must be between 1 and {MAX_PAGE_SIZE} (the API's limit)"
-    return None
-
-
 PROVIDER = Provider(
     name="assemblyai",
     title="AssemblyAI",
@@ -321,5 +314,4 @@ PROVIDER = Provider(
     authenticator=_authenticator,
     streams=(Transcripts, TranscriptSentences, TranscriptParagraphs, RedactedAudio, LemurResponses),
     probe_stream=Transcripts,
-    checks=(_check_page_size,),
 )

@@ -23,7 +23,7 @@ from singer_sdk.pagination import BaseAPIPaginator
 
 from tap_media_apis.core.auth import RefreshingTokenAuth
 from tap_media_apis.core.decode import json_body
-from tap_media_apis.core.paging import CursorPaginator, RecordsOf, SinglePage
+from tap_media_apis.core.paging import CursorPaginator, SinglePage
 from tap_media_apis.core.provider import Provider, ProviderRuntime, RequestAuth
 from tap_media_apis.core.stream import ProviderStream
 
@@ -45,27 +45,15 @@ class StartCursorPaginator(CursorPaginator):
     stopping on ``last`` alone (as the original config does) costs one request more.
     """
 
-    def __init__(self, page_size: int, records_of: RecordsOf) -> None:
-        super().__init__(page_size, cursor_param="start")
-        self._records_of = records_of
-
-    def cursor_of(self, response: requests.Response) -> Any:
-        body = json_body(response)
-        return body.get("last") if isinstance(body, dict) else None
-
-    def has_more(self, response: requests.Response) -> bool:
-        return len(self._records_of(response)) >= self.page_size
+    cursor_field = "last"
+    cursor_param = "start"
 
 
 class NextCursorPaginator(CursorPaginator):
     """Analytics events: ``next`` goes back as ``start``; present only while more remain (§4.7)."""
 
-    def __init__(self, page_size: int) -> None:
-        super().__init__(page_size, cursor_param="start")
-
-    def cursor_of(self, response: requests.Response) -> Any:
-        body = json_body(response)
-        return body.get("next") if isinstance(body, dict) else None
+    cursor_field = "next"
+    cursor_param = "start"
 
 
 class HmsStream(ProviderStream):
@@ -332,13 +320,7 @@ def _check_credentials(block: Mapping[str, Any], config: Mapping[str, Any]) -> s
     )
 
 
-def _check_numbers(block: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
-    size = block.get("page_size")
-    if size is not None and not (_is_int(size) and MIN_PAGE_SIZE <= size <= MAX_PAGE_SIZE):
-        return (
-            f"hms.page_size must be between {MIN_PAGE_SIZE} and {MAX_PAGE_SIZE} "
-            "(the 100ms list limits)"
-        )
+def _check_token_lifetime(block: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
     lifetime = block.get("token_lifetime_seconds")
     if lifetime is not None and not (_is_int(lifetime) and lifetime > 0):
         return "hms.token_lifetime_seconds must be a positive number of seconds"
@@ -356,6 +338,7 @@ PROVIDER = Provider(
     # No general limit is published (§4 "Base, auth, limits"): stay conservative.
     requests_per_second=10,
     page_size=MAX_PAGE_SIZE,
+    min_page_size=MIN_PAGE_SIZE,
     settings=(
         th.Property(
             "management_token",
@@ -395,5 +378,5 @@ PROVIDER = Provider(
     ),
     # One page of rooms: the cheapest authenticated list.
     probe_stream=Rooms,
-    checks=(_check_credentials, _check_numbers),
+    checks=(_check_credentials, _check_token_lifetime),
 )

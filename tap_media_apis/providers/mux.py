@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
 from singer_sdk import typing as th
 from singer_sdk.authenticators import BasicAuthenticator
 
-from tap_media_apis.core.decode import json_body
-from tap_media_apis.core.paging import CursorPaginator, RecordsOf
+from tap_media_apis.core.paging import CursorPaginator
 from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.stream import ProviderStream
 
@@ -36,16 +34,8 @@ class NextCursorPaginator(CursorPaginator):
     past the end.
     """
 
-    def __init__(self, page_size: int, records_of: RecordsOf) -> None:
-        super().__init__(page_size, cursor_param="cursor")
-        self._records_of = records_of
-
-    def cursor_of(self, response: requests.Response) -> Any:
-        body = json_body(response)
-        return body.get("next_cursor") if isinstance(body, dict) else None
-
-    def has_more(self, response: requests.Response) -> bool:
-        return len(self._records_of(response)) >= self.page_size
+    cursor_field = "next_cursor"
+    cursor_param = "cursor"
 
 
 class PlaybackParentStream(MuxStream):
@@ -175,13 +165,6 @@ def _authenticator(runtime: ProviderRuntime) -> BasicAuthenticator:
     )
 
 
-def _page_size_check(block: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
-    size = block.get("page_size")
-    if isinstance(size, int) and not 1 <= size <= MAX_PAGE_SIZE:
-        return f"mux.page_size must be between 1 and {MAX_PAGE_SIZE} (Mux's largest limit)"
-    return None
-
-
 PROVIDER = Provider(
     name="mux",
     title="Mux Video",
@@ -205,5 +188,4 @@ PROVIDER = Provider(
         VideoSigningKeys,
     ),
     probe_stream=VideoAssets,
-    checks=(_page_size_check,),
 )

@@ -144,17 +144,6 @@ def _check_media_types(block: Mapping[str, Any], config: Mapping[str, Any]) -> s
     return None
 
 
-def _check_page_size(block: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
-    if block.get("page_size") is None:
-        return None
-    size = _count(block, "page_size")
-    if size is not None and 1 <= size <= MAX_PAGE_SIZE:
-        return None
-    return (
-        f"shutterstock.page_size must be between 1 and {MAX_PAGE_SIZE} (the API's per_page maximum)"
-    )
-
-
 PROVIDER = Provider(
     name="shutterstock",
     title="Shutterstock",
@@ -188,5 +177,5 @@ PROVIDER = Provider(
     # and search endpoints, only a user's OAuth token passes this, §3), one small object,
     # no partitions. A token that fails here would fail the default sync too.
     probe_stream=User,
-    checks=(_check_media_types, _check_page_size),
+    checks=(_check_media_types,),
 )

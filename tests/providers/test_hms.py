@@ -344,7 +344,7 @@ def test_next_cursor_paginator_follows_next_until_absent() -> None:
         ),
         (
             {"management_token": STATIC_TOKEN, "page_size": 200},
-            "hms.page_size must be between 10 and 100 (the 100ms list limits)",
+            "hms.page_size must be between 10 and 100 (the 100ms API's limits)",
         ),
         (
             {"management_token": STATIC_TOKEN, "token_lifetime_seconds": 0},
