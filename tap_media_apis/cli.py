@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     try:
         check_input_files(args)
+        TapMediaApis.exit_at_once_on_signal = True
         TapMediaApis.cli.main(args=args, prog_name="tap-media-apis")
     except TapMediaApisError as exc:
         fail(str(exc))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 from singer_sdk import Stream, Tap
@@ -11,7 +14,12 @@ from singer_sdk.helpers.capabilities import TapCapabilities
 
 from tap_media_apis.core.errors import ConfigError, TapMediaApisError
 from tap_media_apis.core.provider import Provider, ProviderRuntime
-from tap_media_apis.core.settings import config_errors, config_schema, configured
+from tap_media_apis.core.settings import (
+    config_errors,
+    config_schema,
+    configured,
+    state_problem,
+)
 from tap_media_apis.core.stream import ProviderStream
 from tap_media_apis.core.writer import BufferedMsgSpecWriter
 from tap_media_apis.providers import PROVIDERS
@@ -51,6 +59,26 @@ class TapMediaApis(Tap):
         for runtime in self._runtimes.values():
             runtime.close()
 
+    #: Set by the console entry (cli.py): on SIGTERM/SIGINT leave the process at once.
+    #: In-process runs (tests) only raise SystemExit, so their own cleanup still runs.
+    exit_at_once_on_signal: ClassVar[bool] = False
+
+    def _handle_termination(self, signum: int, frame: Any) -> None:
+        # The SDK writes the last STATE (resumable: unfinished streams keep only progress
+        # markers), then exits 0, and Python's exit waits for every child-prefetch thread
+        # to finish its requests and retries, which can take minutes. A stopped sync is
+        # not a finished one: exit 128 + signal, as shells do, at once, with what was
+        # written flushed (a later run resumes from the last STATE).
+        try:
+            super()._handle_termination(signum, frame)
+        except SystemExit:
+            if not self.exit_at_once_on_signal:
+                raise SystemExit(128 + signum) from None
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(128 + signum)
+
     # -- config and catalog ----------------------------------------------------------
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
@@ -58,6 +86,11 @@ class TapMediaApis(Tap):
         if errors and raise_errors:
             raise ConfigError("; ".join(errors))
         return errors or super()._validate_config(raise_errors=raise_errors)
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        if problem := state_problem(state):
+            raise ConfigError(problem)
+        super().load_state(state)
 
     def _check_catalog(self) -> None:
         if self.input_catalog is None:

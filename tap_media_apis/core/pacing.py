@@ -21,7 +21,8 @@ class RequestPacer:
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        self._interval = 1.0 / rate if rate and rate > 0 else 0.0
+        # float(): the SDK reads config files with parse_float=Decimal (5.5 -> Decimal).
+        self._interval = 1.0 / float(rate) if rate and rate > 0 else 0.0
         # Looked up at call time so tests can patch time.sleep.
         self._clock = clock or _monotonic
         self._sleep = sleep or _sleep

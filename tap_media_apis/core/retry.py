@@ -40,6 +40,8 @@ def backoff_waits(base: float, cap: float) -> Generator[float, Any, None]:
         asked = retry_after_seconds(getattr(exception, "response", None))
         if asked is not None:
             wait = max(wait, asked) if exception_status(exception) != 429 else asked
+        elif exception_status(exception) == 401:
+            wait = 0.0  # retried only with a renewed token: nothing to wait for
         exception = yield wait
 
 

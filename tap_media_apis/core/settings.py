@@ -84,3 +84,35 @@ def config_errors(providers: Iterable[Provider], config: Mapping[str, Any]) -> l
     for provider in chosen:
         errors.extend(provider.missing_settings(config[provider.name], config))
     return errors
+
+
+def state_problem(state: Mapping[str, Any]) -> str | None:
+    """Why a --state document cannot be resumed from, as one line (None: it can).
+
+    Checked before any output: a bookmark that is not a date-time would otherwise fail
+    mid-sync with no hint of which stream or file is to blame.
+    """
+    fix = "fix it, or delete that bookmark to sync the stream from start_date"
+    bookmarks = state.get("bookmarks", {})
+    if not isinstance(bookmarks, Mapping):
+        return f"--state: 'bookmarks' must be an object keyed by stream, got {bookmarks!r:.60}"
+    for stream, bookmark in bookmarks.items():
+        if not isinstance(bookmark, Mapping):
+            return f"--state: the bookmark of {stream} must be an object, got {bookmark!r:.60}"
+        partitions = bookmark.get("partitions", [])
+        if not isinstance(partitions, list) or not all(isinstance(p, Mapping) for p in partitions):
+            return f"--state: the partitions of {stream} must be a list of objects; {fix}"
+        for entry in (bookmark, *partitions):
+            value = entry.get("replication_key_value")
+            if value is not None and not _is_timestamp(value):
+                return (
+                    f"--state: the bookmark of {stream} has replication_key_value {value!r:.60}, "
+                    f"which is not a date-time; {fix}"
+                )
+    return None
+
+
+def _is_timestamp(value: Any) -> bool:
+    if isinstance(value, str):
+        return is_valid(value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and is_valid(str(value))

@@ -29,6 +29,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--faults", default=",".join(FAULT_KINDS), help="kinds to inject")
     parser.add_argument("--retry-after", type=float, default=1.0, help="seconds, on 429")
     parser.add_argument("--slow-seconds", type=float, default=3.0)
+    parser.add_argument(
+        "--dirty-text",
+        action="store_true",
+        help="put NUL and a lone surrogate into every string of the answers",
+    )
     parser.add_argument("--url-file", type=Path, help="write the base URL here once listening")
     parser.add_argument("--config-file", type=Path, help="write a tap config for it here")
     return parser.parse_args(argv)
@@ -45,7 +50,12 @@ def main(argv: list[str] | None = None) -> None:
         )
         parts = build_parts(args.providers.split(","), scale=args.scale, seed=args.seed)
         sandbox = Sandbox(
-            parts, host=args.host, port=args.port, latency=args.latency_ms / 1000, faults=faults
+            parts,
+            host=args.host,
+            port=args.port,
+            latency=args.latency_ms / 1000,
+            faults=faults,
+            dirty_text=args.dirty_text,
         )
     except (ValueError, OSError) as exc:
         print(f"tap-media-apis-sandbox: error: {exc}", file=sys.stderr)

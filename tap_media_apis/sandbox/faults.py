@@ -7,6 +7,9 @@ import threading
 from dataclasses import dataclass, field
 
 FAULT_KINDS = ("429", "500", "502", "503", "reset", "slow")
+#: 200 answers no retry can fix (a cut JSON body; an object without the expected list):
+#: drawn only when asked for by name, never by default.
+CORRUPT_KINDS = ("badjson", "wrongshape")
 
 
 @dataclass
@@ -23,9 +26,10 @@ class FaultPlan:
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        unknown = set(self.kinds) - set(FAULT_KINDS)
+        unknown = set(self.kinds) - set(FAULT_KINDS) - set(CORRUPT_KINDS)
         if unknown:
-            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {FAULT_KINDS}")
+            known = FAULT_KINDS + CORRUPT_KINDS
+            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {known}")
         self._random = random.Random(self.seed)
 
     def draw(self) -> str | None:

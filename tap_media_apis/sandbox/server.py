@@ -35,10 +35,13 @@ class Sandbox:
         port: int = 0,
         latency: float = 0.0,
         faults: FaultPlan | None = None,
+        dirty_text: bool = False,
     ) -> None:
         self.parts = {part.name: part for part in parts}
         self.latency = latency
         self.faults = faults or FaultPlan()
+        #: Put NUL and a lone surrogate into every string of successful GET answers.
+        self.dirty_text = dirty_text
         self.requests: deque[dict[str, Any]] = deque(maxlen=LOG_LIMIT)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
@@ -101,10 +104,13 @@ class Sandbox:
         fault = self.faults.draw() or ""
         if self.latency:
             time.sleep(self.latency)
-        if fault in ("429", "500", "502", "503"):
+        if fault in ("429", "500", "502", "503", "badjson", "wrongshape"):
             return _fault_response(fault, self.faults.retry_after), fault
         request = Request(method, "/" + rest, query, headers, body, self.base_url(mount))
-        return self._dispatch(part, request), fault
+        response = self._dispatch(part, request)
+        if self.dirty_text and method == "GET" and response.status == 200:
+            response = _soiled(response)
+        return response, fault
 
     def _dispatch(self, part: SandboxProvider, request: Request) -> Response:
         with self._lock:
@@ -145,13 +151,46 @@ def _fault_response(fault: str, retry_after: float) -> Response:
         return Response(429, {"error": "Too Many Requests"}, {"Retry-After": f"{retry_after:g}"})
     if fault == "502":
         return Response(502, HTML_502, content_type="text/html")
+    if fault == "badjson":
+        return Response(200, b'{"data": [{"id": "cut-off', content_type="application/json")
+    if fault == "wrongshape":
+        return Response(200, {"unexpected": {"id": "sandbox-fault"}})
     return Response(int(fault), {"error": "sandbox fault injection"})
+
+
+#: What ``dirty_text`` puts into every string: NUL (PostgreSQL rejects it) and a lone
+#: surrogate (not encodable as UTF-8), as JSON escapes like real APIs send them.
+DIRT = b"\\u0000\\ud800"
+
+
+def _soiled(response: Response) -> Response:
+    """The same answer with DIRT after the first character of every string value."""
+    if response.body is None or isinstance(response.body, bytes):
+        return response
+
+    def soil(value: Any) -> Any:
+        if isinstance(value, str):
+            return value[:1] + "\x00" + value[1:]
+        if isinstance(value, list):
+            return [soil(item) for item in value]
+        if isinstance(value, dict):
+            return {key: soil(item) for key, item in value.items()}
+        return value
+
+    body = _encode(soil(response.body)).replace(b"\\u0000", DIRT)
+    return Response(response.status, body, dict(response.headers), response.content_type)
 
 
 def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "tap-media-apis-sandbox"
+
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body leave in separate writes: without TCP_NODELAY, Nagle holds
+            # a small body until the client's delayed ACK, ~40 ms on every short answer.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def do_GET(self) -> None:
             self._serve()
@@ -174,21 +213,25 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 if response.body is not None
                 else b""
             )
+            entry: dict[str, Any] = {}
             if not self.path.startswith(f"/{ADMIN}"):
-                sandbox.log(
-                    {
-                        "time": started,
-                        "method": self.command,
-                        "path": self.path,
-                        "status": response.status,
-                        "fault": fault,
-                        "retry_after": response.headers.get("Retry-After"),
-                    }
-                )
+                entry = {
+                    "time": started,
+                    # The mount: rate and Retry-After checks are per API.
+                    "provider": urlsplit(self.path).path.lstrip("/").partition("/")[0],
+                    "method": self.command,
+                    "path": self.path,
+                    "status": response.status,
+                    "fault": fault,
+                    "retry_after": response.headers.get("Retry-After"),
+                }
+                sandbox.log(entry)
             if fault == "slow":
                 time.sleep(sandbox.faults.slow_seconds)
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._write(response, payload, cut=fault == "reset")
+            # When the answer left: no client can react to a 429 sooner than this.
+            entry["end"] = time.time()
 
         def _write(self, response: Response, payload: bytes, *, cut: bool) -> None:
             self.send_response(response.status)
@@ -220,6 +263,7 @@ def run_sandbox(
     latency: float = 0.0,
     faults: FaultPlan | None = None,
     port: int = 0,
+    dirty_text: bool = False,
 ) -> Iterator[Sandbox]:
     """Start a sandbox in this process for the duration of a ``with`` block."""
     sandbox = Sandbox(
@@ -227,6 +271,7 @@ def run_sandbox(
         port=port,
         latency=latency,
         faults=faults,
+        dirty_text=dirty_text,
     ).start()
     try:
         yield sandbox
