@@ -18,7 +18,12 @@ from tap_media_apis.core.errors import ProviderAPIError, api_message, connection
 from tap_media_apis.core.paging import LinkHeaderPaginator, SinglePage
 from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.settings import DEFAULT_USER_AGENT
-from tap_media_apis.core.stream import RETRIABLE_STATUSES, TRANSPORT_ERRORS, ProviderStream
+from tap_media_apis.core.stream import (
+    RETRIABLE_STATUSES,
+    TRANSPORT_ERRORS,
+    ProviderStream,
+    no_retry_can_help,
+)
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -91,10 +96,10 @@ class LaunchpadRefreshAuth(RefreshingTokenAuth):
                 timeout=self._timeout,
             )
         except TRANSPORT_ERRORS as exc:
-            raise TokenRefreshUnavailable(
-                f"token refresh failed: {connection_problem(exc)} for POST {where} "
-                "(check basecamp.token_url)"
-            ) from None
+            problem = f"token refresh failed: {connection_problem(exc)} for POST {where}"
+            if no_retry_can_help(exc):  # a host that does not exist: retrying cannot help
+                raise TokenRefreshRefused(f"{problem} (check basecamp.token_url)") from None
+            raise TokenRefreshUnavailable(f"{problem}; check basecamp.token_url") from None
         status = response.status_code
         failure = f"token refresh failed: HTTP {status} {response.reason or ''}".rstrip()
         failure += f" from POST {where}: {api_message(response)}"
