@@ -12,7 +12,9 @@ import requests
 _DECODER = msgspec.json.Decoder()
 _CACHE_ATTR = "_tap_media_apis_json"
 # PostgreSQL rejects NUL in text and jsonb; lone surrogates cannot be encoded as UTF-8.
-_DIRTY = re.compile(rb"\\u0000|\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\x00")
+# Raw NUL is found with memchr; the \\u0000 and lone-surrogate escapes by one pattern with
+# a literal prefix, and only in bodies with a backslash (an alternation scans ~15x slower).
+_DIRTY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 _DIRTY_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -38,7 +40,7 @@ def decode_json(content: bytes) -> Any:
             body = json.loads(content)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ValueError(str(exc)) from None
-    if _DIRTY.search(content):
+    if b"\x00" in content or (b"\\" in content and _DIRTY_ESCAPE.search(content)):
         body = clean_text(body)
     return body
 

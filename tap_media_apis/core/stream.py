@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import backoff
 import requests
-from singer_sdk import RESTStream
+from singer_sdk import RESTStream, metrics
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.pagination import BaseAPIPaginator
@@ -28,9 +28,11 @@ from tap_media_apis.core.errors import (
     connection_problem,
     redact_url,
 )
+from tap_media_apis.core.meters import RunningCounter, RunningTimer
 from tap_media_apis.core.paging import PageNumberLimitPaginator, SinglePage
 from tap_media_apis.core.retry import backoff_waits, retry_after_seconds
 from tap_media_apis.core.schemas import load_schema
+from tap_media_apis.core.session import Session
 from tap_media_apis.core.timestamps import to_rfc3339
 
 if TYPE_CHECKING:
@@ -97,6 +99,9 @@ class ProviderStream(RESTStream[Any]):
         super().__init__(tap, schema=self.stream_schema())
         self._properties = frozenset(self.schema["properties"])
         self._sessions = threading.local()
+        self._running_counter: RunningCounter | None = None
+        self._running_timer: RunningTimer | None = None
+        self._announced = False
         self._schema_sent = False
         self._time_fields = tuple(
             dict.fromkeys(
@@ -127,7 +132,7 @@ class ProviderStream(RESTStream[Any]):
         # One session per thread: child fan-out sends from pool threads.
         session: requests.Session | None = getattr(self._sessions, "session", None)
         if session is None:
-            session = self._sessions.session = requests.Session()
+            session = self._sessions.session = Session()
         return session
 
     @property
@@ -428,6 +433,43 @@ class ProviderStream(RESTStream[Any]):
         if not self._schema_sent:
             self._schema_sent = True
             super()._write_schema_message()
+
+    # -- metrics and logs of child streams: per stream, not per parent (core/meters.py) --
+
+    def get_record_counter(
+        self, *, endpoint: str | None = None, log_interval: float = metrics.DEFAULT_LOG_INTERVAL
+    ) -> metrics.Counter:
+        if self.parent_stream_type is None:
+            return super().get_record_counter(endpoint=endpoint, log_interval=log_interval)
+        if self._running_counter is None:
+            tags: dict[str, Any] = {metrics.Tag.STREAM: self.name}
+            self._running_counter = RunningCounter(
+                metrics.Metric.RECORD_COUNT, tags, log_interval=log_interval
+            )
+        return self._running_counter
+
+    def get_sync_timer(self) -> metrics.Timer:
+        if self.parent_stream_type is None:
+            return super().get_sync_timer()
+        if self._running_timer is None:
+            tags: dict[str, Any] = {metrics.Tag.STREAM: self.name}
+            self._running_timer = RunningTimer(metrics.Metric.SYNC_DURATION, tags)
+        return self._running_timer
+
+    def log_sync_costs(self) -> None:
+        # Called once per stream at the end of the run: the child totals.
+        for meter in (self._running_counter, self._running_timer):
+            if meter is not None:
+                meter.flush()
+        super().log_sync_costs()
+
+    def log(self, message: str, *args: Any, level: int = logging.INFO, **kwargs: Any) -> None:
+        # "Beginning sync of <child> ... with context keys" once, not once per parent.
+        if self.parent_stream_type is not None and message.startswith("Beginning sync"):
+            if self._announced:
+                level = min(level, logging.DEBUG)
+            self._announced = True
+        super().log(message, *args, level=level, **kwargs)
 
     # -- connection test ------------------------------------------------------------
 

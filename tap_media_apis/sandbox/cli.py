@@ -34,6 +34,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="put NUL and a lone surrogate into every string of the answers",
     )
+    parser.add_argument(
+        "--cache-answers",
+        action="store_true",
+        help="answer a repeated GET from memory (benchmarks: the fake's own work is not "
+        "measured; costs memory about the size of all answers)",
+    )
     parser.add_argument("--url-file", type=Path, help="write the base URL here once listening")
     parser.add_argument("--config-file", type=Path, help="write a tap config for it here")
     return parser.parse_args(argv)
@@ -56,6 +62,7 @@ def main(argv: list[str] | None = None) -> None:
             latency=args.latency_ms / 1000,
             faults=faults,
             dirty_text=args.dirty_text,
+            cache_answers=args.cache_answers,
         )
     except (ValueError, OSError) as exc:
         print(f"tap-media-apis-sandbox: error: {exc}", file=sys.stderr)

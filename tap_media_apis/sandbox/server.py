@@ -36,12 +36,19 @@ class Sandbox:
         latency: float = 0.0,
         faults: FaultPlan | None = None,
         dirty_text: bool = False,
+        cache_answers: bool = False,
     ) -> None:
         self.parts = {part.name: part for part in parts}
         self.latency = latency
         self.faults = faults or FaultPlan()
         #: Put NUL and a lone surrogate into every string of successful GET answers.
         self.dirty_text = dirty_text
+        #: Benchmarks: answer a repeated GET (same path and query) from memory, encoded once,
+        #: so the fake's own work (a search over every hit, say) is not what gets measured.
+        #: Auth, faults, latency and the request log still apply; advance() clears it.
+        self._answers: dict[tuple[Any, ...], Response] | None = (
+            {} if cache_answers and not dirty_text else None
+        )
         self.requests: deque[dict[str, Any]] = deque(maxlen=LOG_LIMIT)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
@@ -72,6 +79,8 @@ class Sandbox:
 
     def advance(self) -> None:
         with self._lock:
+            if self._answers is not None:
+                self._answers.clear()  # the data moves on: no answer stays valid
             for part in self.parts.values():
                 part.advance()
 
@@ -113,17 +122,40 @@ class Sandbox:
         return response, fault
 
     def _dispatch(self, part: SandboxProvider, request: Request) -> Response:
+        if self._answers is not None and request.method == "GET":
+            return self._cached(part, request)
         with self._lock:
             refusal = part.authorize(request)
             if refusal is not None:
                 return refusal
-            for candidate in part.routes():
-                match = candidate.pattern.match(request.path)
-                if match and candidate.method == request.method:
-                    try:
-                        return candidate.handler(request, match)
-                    except BadRequest as exc:
-                        return json_response({"error": str(exc)}, 400)
+            return self._route(part, request)
+
+    def _cached(self, part: SandboxProvider, request: Request) -> Response:
+        key = (part.name, request.path, tuple(sorted((k, *v) for k, v in request.query.items())))
+        assert self._answers is not None
+        with self._lock:
+            refusal = part.authorize(request)
+            if refusal is not None:
+                return refusal
+            answer = self._answers.get(key)
+            if answer is None:
+                answer = self._route(part, request)
+                if answer.status == 200:
+                    if not isinstance(answer.body, bytes) and answer.body is not None:
+                        body = _encode(answer.body)
+                        answer = Response(answer.status, body, answer.headers, answer.content_type)
+                    self._answers[key] = answer
+            return answer
+
+    def _route(self, part: SandboxProvider, request: Request) -> Response:
+        """The part's answer (called with the lock held, after ``authorize``)."""
+        for candidate in part.routes():
+            match = candidate.pattern.match(request.path)
+            if match and candidate.method == request.method:
+                try:
+                    return candidate.handler(request, match)
+                except BadRequest as exc:
+                    return json_response({"error": str(exc)}, 400)
         return json_response({"error": f"no route for {request.method} {request.path}"}, 404)
 
     def _admin(self, method: str, action: str, query: dict[str, list[str]]) -> Response:

@@ -1,0 +1,1 @@
+"""The benchmark harness (see benchmarks/run.py and docs/performance.md)."""
