@@ -9,13 +9,15 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Generator, Hashable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import backoff
 import requests
+import singer_sdk.singerlib as singer
 from singer_sdk import RESTStream, metrics
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers._util import utc_now
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.pagination import BaseAPIPaginator
 from singer_sdk.streams.rest import PageContext
@@ -79,6 +81,8 @@ class ProviderStream(RESTStream[Any]):
     children_follow_old_records: ClassVar[bool] = False
     #: Fixed query parameters of the first request.
     query: ClassVar[dict[str, Any]] = {}
+    #: The HTTP session class, one instance per thread.
+    session_class: ClassVar[type[requests.Session]] = Session
 
     # One bookmark per stream, never one per parent record (small state).
     state_partitioning_keys: ClassVar[list[str] | None] = []
@@ -103,6 +107,8 @@ class ProviderStream(RESTStream[Any]):
         self._running_timer: RunningTimer | None = None
         self._announced = False
         self._schema_sent = False
+        self._deselection_mask: singer.SelectionMask | None = None
+        self._deselected: tuple[str, ...] | None = ()
         self._time_fields = tuple(
             dict.fromkeys(
                 ((self.replication_key,) if self.replication_key else ()) + self.timestamp_fields
@@ -132,7 +138,7 @@ class ProviderStream(RESTStream[Any]):
         # One session per thread: child fan-out sends from pool threads.
         session: requests.Session | None = getattr(self._sessions, "session", None)
         if session is None:
-            session = self._sessions.session = Session()
+            session = self._sessions.session = self.session_class()
         return session
 
     @property
@@ -433,6 +439,44 @@ class ProviderStream(RESTStream[Any]):
         if not self._schema_sent:
             self._schema_sent = True
             super()._write_schema_message()
+
+    # -- RECORD messages -------------------------------------------------------------
+
+    def _generate_record_messages(
+        self, record: dict[str, Any]
+    ) -> Generator[singer.RecordMessage, None, None]:
+        # The SDK walks every record against the selection mask and the conformer (~10%
+        # of a sync's CPU). Records leave shape_record with schema properties only and
+        # JSON-native values, so at most deselected top-level properties are left to drop;
+        # a nested deselection or another conformance level takes the SDK's own path.
+        dropped = self._deselection()
+        if dropped is None or self.TYPE_CONFORMANCE_LEVEL is not TypeConformanceLevel.NONE:
+            yield from super()._generate_record_messages(record)
+            return
+        for name in dropped:
+            record.pop(name, None)
+        for stream_map in self.stream_maps:
+            mapped = stream_map.transform(record)
+            if mapped is not None:
+                yield singer.RecordMessage(
+                    stream=stream_map.stream_alias,
+                    record=mapped,
+                    version=self._stream_version,
+                    time_extracted=utc_now(),
+                )
+
+    def _deselection(self) -> tuple[str, ...] | None:
+        """Deselected top-level properties; None when a nested property is deselected."""
+        mask = self.mask
+        if mask is not self._deselection_mask:
+            self._deselection_mask = mask
+            nested = any(
+                len(crumb) > 2 and not selected and mask[crumb[:2]]
+                for crumb, selected in mask.items()
+            )
+            top = tuple(name for name in self._properties if not mask[("properties", name)])
+            self._deselected = None if nested else top
+        return self._deselected
 
     # -- metrics and logs of child streams: per stream, not per parent (core/meters.py) --
 

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 import requests
 import requests_mock as rm
+from singer_sdk.singerlib import SelectionMask
 
 from tap_media_apis.core.errors import ProviderAPIError, redact_url
+from tap_media_apis.tap import TapMediaApis
 from tests.core.fakeapi import BASE_URL, TOKEN, fake_config
 from tests.helpers import sync
 
@@ -237,3 +239,46 @@ def test_tap_level_state_has_no_bookmark_per_parent(requests_mock: rm.Mocker) ->
     result = sync(fake_config(), select=["fake_item_notes"])
     assert "partitions" not in result.final_state["bookmarks"].get("fake_item_notes", {})
     assert "fake_items" not in result.records  # the parent is synced but not emitted
+
+
+# -- RECORD messages: deselected properties ---------------------------------------------------
+
+
+def catalog_selecting(stream: str, *, deselected: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The discovered catalog with only ``stream`` selected, minus ``deselected`` properties."""
+    catalog = TapMediaApis(config=fake_config(), parse_env_config=False).catalog_dict
+    for entry in catalog["streams"]:
+        for item in entry["metadata"]:
+            crumb = tuple(item["breadcrumb"])
+            if crumb == ():
+                item["metadata"]["selected"] = entry["tap_stream_id"] == stream
+            elif entry["tap_stream_id"] == stream and crumb[-1] in deselected:
+                item["metadata"]["selected"] = False
+    return catalog
+
+
+def test_deselected_properties_are_left_out(requests_mock: rm.Mocker) -> None:
+    pages(requests_mock, ITEMS, [item(1), item(2)], [item(3)])
+    result = sync(fake_config(), catalog=catalog_selecting("fake_items", deselected=("text",)))
+    records = result.records["fake_items"]
+    assert [r["id"] for r in records] == ["i1", "i2", "i3"]
+    assert all(set(r) == {"id", "updated_at"} for r in records)
+
+
+def test_every_property_selected_keeps_every_property(requests_mock: rm.Mocker) -> None:
+    pages(requests_mock, ITEMS, [item(1)])
+    result = sync(fake_config(), catalog=catalog_selecting("fake_items"))
+    assert result.records["fake_items"] == [
+        {"id": "i1", "updated_at": "2024-06-01T00:00:00.000000Z", "text": "item 1"}
+    ]
+
+
+def test_a_nested_deselection_takes_the_sdk_selection_walk(requests_mock: rm.Mocker) -> None:
+    stream = TapMediaApis(config=fake_config(), parse_env_config=False).streams["fake_items"]
+    assert stream._deselection() == ()
+    stream._mask = SelectionMask({(): True, ("properties", "text"): False})
+    assert stream._deselection() == ("text",)
+    stream._mask = SelectionMask(
+        {(): True, ("properties", "meta"): True, ("properties", "meta", "properties", "x"): False}
+    )
+    assert stream._deselection() is None
