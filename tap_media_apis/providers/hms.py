@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import jwt
@@ -102,7 +102,7 @@ class Rooms(HmsStream):
     timestamp_fields = ("created_at",)
     # The docs give `enabled` a default of true (§4.2 list-rooms): disabled rooms would vanish.
     both_values_of = "enabled"
-    # Peers and events change without the room's updated_at moving (§4.3, §4.7).
+    # Events arrive without the room's updated_at moving (§4.7).
     children_follow_old_records = True
 
     def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:
@@ -125,17 +125,35 @@ class Sessions(HmsStream):
     # The docs say `active` defaults to true, yet their example lists ended sessions (§4.1):
     # asking for each value reads both kinds whatever the real default is.
     both_values_of = "active"
+    # An active session's peers change without its updated_at moving.
+    children_follow_old_records = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._session_of_room: dict[str, str] = {}
+
+    def generate_child_contexts(
+        self, record: dict[str, Any], context: Context | None
+    ) -> Iterable[Context | None]:
+        # Only a room with an active session has peers (§4.3): its active sessions name the
+        # rooms to ask, once each, instead of one request per room of the account. Asked
+        # twice for the same record (fan-out, then the sync) it answers the same.
+        room_id = record.get("room_id")
+        if not record.get("active") or not room_id:
+            return
+        if self._session_of_room.setdefault(room_id, record["id"]) == record["id"]:
+            yield {"room_id": room_id}
 
 
 class ActiveRoomPeers(HmsStream):
     name = "hms_active_room_peers"
     path = "/v2/active-rooms/{room_id}/peers"
-    parent_stream_type = Rooms
+    parent_stream_type = Sessions
     primary_keys = ["room_id", "id"]
     # {"peers": {<peer_id>: {...}}}: one map, not paginated (§4.3).
     records_key = "peers"
     single_record = True
-    # A room without an active session has no peers to list (§4.3).
+    # The session may end between the list and this call: then there is nothing to list.
     tolerated_statuses = frozenset({404})
     timestamp_fields = ("joined_at",)
 

@@ -366,7 +366,7 @@ def test_streams_keys_and_replication_keys() -> None:
         assert stream.replication_key == REPLICATION_KEYS.get(name)
     parents = {n: s.parent_stream_type.name for n, s in tap.streams.items() if s.parent_stream_type}
     assert parents == {
-        "hms_active_room_peers": "hms_rooms",
+        "hms_active_room_peers": "hms_sessions",
         "hms_analytics_events": "hms_rooms",
         "hms_template_settings": "hms_templates",
         "hms_template_destinations": "hms_templates",
@@ -505,9 +505,19 @@ def test_sessions_read_active_and_ended_and_keep_peers_as_a_map(m: rm.Mocker) ->
 # -- active room peers -------------------------------------------------------------------------
 
 
+def mock_sessions(m: rm.Mocker, on: list[dict[str, Any]], off: list[dict[str, Any]]) -> None:
+    m.get(f"{BASE}/v2/sessions", json=by_flag("active", on, off))
+
+
 def test_active_room_peers_map_becomes_one_record_per_peer(m: rm.Mocker) -> None:
-    live, idle, empty = room(1), room(2), room(3)
-    mock_rooms(m, [live, idle, empty])
+    live, idle, empty, gone = room(1), room(2), room(3), room(4)
+    mock_rooms(m, [live, idle, empty, gone])
+    mock_sessions(
+        m,
+        [session(1, active=True, room_id=live["id"]), session(2, active=True, room_id=live["id"]),
+         session(3, active=True, room_id=empty["id"]), session(4, active=True, room_id=gone["id"])],
+        [session(5, active=False, room_id=idle["id"])],
+    )  # fmt: skip
     peers = {
         "dcd88eb0-83e6-486a-bcae-c3be5e0f2c20": peer("dcd88eb0-83e6-486a-bcae-c3be5e0f2c20"),
         "4e03dce3-ddec-4bdd-b91b-0b18be1a7f10": peer(
@@ -515,18 +525,19 @@ def test_active_room_peers_map_becomes_one_record_per_peer(m: rm.Mocker) -> None
         ),
     }
     m.get(f"{BASE}/v2/active-rooms/{live['id']}/peers", json={"peers": peers})
-    m.get(
-        f"{BASE}/v2/active-rooms/{idle['id']}/peers",
+    m.get(f"{BASE}/v2/active-rooms/{empty['id']}/peers", json={"peers": {}})
+    m.get(  # its session ended between the list and this call
+        f"{BASE}/v2/active-rooms/{gone['id']}/peers",
         status_code=404,
         json={"code": 404, "message": "room not active", "details": []},
     )
-    m.get(f"{BASE}/v2/active-rooms/{empty['id']}/peers", json={"peers": {}})
 
     result = sync(make_config(), select=["hms_active_room_peers"])
 
-    assert len(requests_to(m, "/v2/rooms")) == 2
-    assert len([r for r in m.request_history if r.url.endswith("/peers")]) == 3
-    assert "hms_rooms" not in result.records  # the parent is read, not emitted
+    assert requests_to(m, "/v2/rooms") == []  # rooms are not needed to find the active ones
+    asked = [r.url.split("/")[-2] for r in m.request_history if r.url.endswith("/peers")]
+    assert sorted(asked) == sorted([live["id"], empty["id"], gone["id"]])  # once per room
+    assert "hms_sessions" not in result.records  # the parent is read, not emitted
     records = result.records["hms_active_room_peers"]
     assert keys_of(result, "hms_active_room_peers") == {(live["id"], pid) for pid in peers}
     assert len(records) == 2
@@ -536,9 +547,26 @@ def test_active_room_peers_map_becomes_one_record_per_peer(m: rm.Mocker) -> None
     assert_conforms(result)
 
 
+def test_active_sessions_before_the_bookmark_still_get_peers(m: rm.Mocker) -> None:
+    live = room(1)
+    old = {**session(1, active=True, room_id=live["id"]), "updated_at": "2024-06-01T00:00:00Z"}
+    mock_sessions(m, [old], [])
+    m.get(f"{BASE}/v2/active-rooms/{live['id']}/peers", json={"peers": {"p-1": peer("p-1")}})
+    bookmark = {"replication_key": "updated_at", "replication_key_value": "2025-01-01T00:00:00Z"}
+
+    result = sync(
+        make_config(),
+        state={"bookmarks": {"hms_sessions": bookmark}},
+        select=["hms_sessions", "hms_active_room_peers"],
+    )
+
+    assert "hms_sessions" not in result.records  # not new ...
+    assert keys_of(result, "hms_active_room_peers") == {(live["id"], "p-1")}  # ... still asked
+
+
 def test_active_room_peers_5xx_is_retried(m: rm.Mocker) -> None:
     live = room(1)
-    mock_rooms(m, [live])
+    mock_sessions(m, [session(1, active=True, room_id=live["id"])], [])
     url = f"{BASE}/v2/active-rooms/{live['id']}/peers"
     m.get(
         url,
@@ -567,7 +595,7 @@ def test_active_room_peers_other_errors_fail(
     m: rm.Mocker, status: int, body: Any, attempts: int, message: str
 ) -> None:
     live = room(1)
-    mock_rooms(m, [live])
+    mock_sessions(m, [session(1, active=True, room_id=live["id"])], [])
     url = f"{BASE}/v2/active-rooms/{live['id']}/peers"
     if isinstance(body, dict):
         m.get(url, status_code=status, json=body)
@@ -707,7 +735,7 @@ def test_analytics_events_send_room_id_on_every_page(m: rm.Mocker, empty_next: b
     assert_conforms(result)
 
 
-def test_rooms_before_the_bookmark_still_get_peers_and_events(m: rm.Mocker) -> None:
+def test_rooms_before_the_bookmark_still_get_events(m: rm.Mocker) -> None:
     old = room(1, created="2024-06-01T00:00:00Z", updated="2024-06-02T00:00:00Z")
     new = room(2, created="2025-03-01T00:00:00Z", updated="2025-03-01T00:00:00Z")
     mock_rooms(m, [old, new])
@@ -717,8 +745,6 @@ def test_rooms_before_the_bookmark_still_get_peers_and_events(m: rm.Mocker) -> N
         new["id"]: [event(new["id"], 3, "2025-03-03T00:00:00Z")],
     }  # fmt: skip
     m.get(f"{BASE}/v2/analytics/events", json=events_api(events))
-    m.get(f"{BASE}/v2/active-rooms/{old['id']}/peers", json={"peers": {"p-old": peer("p-old")}})
-    m.get(f"{BASE}/v2/active-rooms/{new['id']}/peers", json={"peers": {}})
     state = {
         "bookmarks": {
             "hms_rooms": {"replication_key": "updated_at",
@@ -731,12 +757,11 @@ def test_rooms_before_the_bookmark_still_get_peers_and_events(m: rm.Mocker) -> N
     result = sync(
         make_config(),
         state=state,
-        select=["hms_rooms", "hms_active_room_peers", "hms_analytics_events"],
+        select=["hms_rooms", "hms_analytics_events"],
     )
 
     assert [r["id"] for r in result.records["hms_rooms"]] == [new["id"]]
-    # The old room's peers and new events still count: they do not move its updated_at.
-    assert keys_of(result, "hms_active_room_peers") == {(old["id"], "p-old")}
+    # The old room's new events still count: they do not move its updated_at.
     assert keys_of(result, "hms_analytics_events") == {
         (events[old["id"]][1]["id"],),
         (events[new["id"]][0]["id"],),
@@ -873,8 +898,7 @@ def test_sandbox_full_sync_loads_the_expected_counts() -> None:
     assert events
     assert all("room_id=" in path for path in events)
     assert any("start=" in path for path in events)  # one room has over 100 events
-    assert {e["status"] for e in log} == {200, 404}  # 404: peers of inactive rooms only
-    assert all("/peers" in e["path"] for e in log if e["status"] == 404)
+    assert {e["status"] for e in log} == {200}  # peers only of rooms with an active session
     output = json.dumps(result.messages, default=str)
     assert not [secret for secret in secrets if secret in output]
     assert_conforms(result)

@@ -74,7 +74,7 @@ def test_mux_keeps_its_default_5_requests_per_second(ready: list[str], tmp_path:
 
 
 def chain(provider: str) -> list[str]:
-    """The provider's deepest child stream that makes requests, with its ancestors."""
+    """The provider's child streams that make requests, with their ancestors."""
 
     def ancestors(stream: type[ProviderStream]) -> list[type[ProviderStream]]:
         parent = stream.parent_stream_type
@@ -85,8 +85,8 @@ def chain(provider: str) -> list[str]:
         for stream in BY_NAME[provider].streams
         if stream.parent_stream_type is not None and stream.needs_requests
     ]
-    deepest = max(children, key=lambda stream: len(ancestors(stream)))
-    return [str(stream.name) for stream in (*ancestors(deepest), deepest)]
+    lineage = [s for child in children for s in (*ancestors(child), child)]
+    return list(dict.fromkeys(str(stream.name) for stream in lineage))
 
 
 def test_a_configured_rate_holds_across_child_fan_out_threads(tmp_path: Path) -> None:
