@@ -1,10 +1,14 @@
 """The SDK baseline: the same tap and streams with the SDK's stock speed settings.
 
-Only the three speed levers of sdk-notes.md §6 are turned back, nothing else:
+Only the product's speed levers are turned back (sdk-notes.md §6 and the HTTP session),
+nothing else:
 
 - ``message_writer_class``: the SDK's default ``SingerWriter`` (simplejson, a flush per
   message) instead of ``BufferedMsgSpecWriter``;
-- ``TYPE_CONFORMANCE_LEVEL``: ``RECURSIVE`` instead of ``NONE``;
+- ``TYPE_CONFORMANCE_LEVEL``: ``RECURSIVE`` instead of ``NONE``, which also puts every
+  record through the SDK's own selection walk again (``_generate_record_messages``);
+- ``session_class``: a plain ``requests.Session`` (one per thread, as the product's),
+  instead of the product's session over ``DirectAdapter``;
 - ``parse_response``: the SDK's default, ``response.json(parse_float=Decimal)`` and a
   JSONPath (``records_jsonpath``), instead of msgspec and a direct key. The records then
   go through the stream's own ``shape_record`` (timestamps as RFC 3339, as the product),
@@ -65,6 +69,7 @@ class BaselineTap(TapMediaApis):
             if not _has_one_of(stream.schema):
                 stream.TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.RECURSIVE  # type: ignore[misc]
             if isinstance(stream, ProviderStream) and isinstance(stream, RESTStream):
+                stream.session_class = requests.Session  # type: ignore[misc]
                 stream.parse_response = types.MethodType(  # type: ignore[method-assign]
                     stock_parse_response, stream
                 )
