@@ -104,19 +104,13 @@ class DirectAdapter(HTTPAdapter):
                 self._drop(key)
                 if reused and method in IDEMPOTENT:
                     continue  # the server closed it while idle: once more on a new one
-                raise requests.ConnectionError(
-                    ("Connection aborted.", exc), request=request
-                ) from None
+                raise _aborted(exc, request) from None
             except TimeoutError:
                 self._drop(key)
-                raise ReadTimeout(
-                    f"Read timed out. (read timeout={read_timeout})", request=request
-                ) from None
+                raise _read_timeout(read_timeout, request) from None
             except (OSError, http.client.HTTPException) as exc:
                 self._drop(key)
-                raise requests.ConnectionError(
-                    ("Connection aborted.", exc), request=request
-                ) from None
+                raise _aborted(exc, request) from None
             return self._response(request, answer, self._read(answer, key, read_timeout, request))
 
     def close(self) -> None:
@@ -220,9 +214,7 @@ class DirectAdapter(HTTPAdapter):
             body = answer.read()
         except TimeoutError:
             self._drop(key)
-            raise ReadTimeout(
-                f"Read timed out. (read timeout={read_timeout})", request=request
-            ) from None
+            raise _read_timeout(read_timeout, request) from None
         except (OSError, http.client.HTTPException) as exc:
             self._drop(key)
             raise ChunkedEncodingError(f"Connection broken: {exc!r}", request=request) from None
@@ -259,6 +251,14 @@ class DirectAdapter(HTTPAdapter):
             answer._original_response = answer  # type: ignore[attr-defined]
             extract_cookies_to_jar(response.cookies, request, answer)
         return response
+
+
+def _aborted(exc: BaseException, request: requests.PreparedRequest) -> requests.ConnectionError:
+    return requests.ConnectionError(("Connection aborted.", exc), request=request)
+
+
+def _read_timeout(timeout: float | None, request: requests.PreparedRequest) -> ReadTimeout:
+    return ReadTimeout(f"Read timed out. (read timeout={timeout})", request=request)
 
 
 def _close_all(connections: dict[ConnectionKey, http.client.HTTPConnection]) -> None:
