@@ -3,8 +3,9 @@
 Fixes to the original config: ``limit`` 100 (default 10), the end at a short page or an
 empty ``last`` (not ``last`` alone), rooms and sessions read for both values of the
 filter whose documented default hides half of them, peers and template destinations
-are maps (flattened to one item per entry), events need ``room_id`` and page by
-``next``, settings and destinations are unpaginated objects.
+are maps (flattened to one item per entry), peers asked only for rooms with an active
+session (named by the sessions list, as the tap does), events need ``room_id`` and page
+by ``next``, settings and destinations are unpaginated objects.
 """
 
 from __future__ import annotations
@@ -64,25 +65,32 @@ def resources(block: dict[str, Any], config: dict[str, Any]) -> list[Any]:
 
     rooms = dlt.resource(both("/v2/rooms", "enabled"), name="hms_rooms", primary_key="id")
     sessions = dlt.resource(both("/v2/sessions", "active"), name="hms_sessions", primary_key="id")
+    asked: set[str] = set()
+
+    @dlt.transformer(data_from=sessions, name="hms_active_room_peers")
+    def active_room_peers(page: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        # Only a room with an active session has peers (§4.3): one request per such room.
+        for session in page:
+            room_id = session.get("room_id")
+            if not session.get("active") or not room_id or room_id in asked:
+                continue
+            asked.add(room_id)
+            response = rest.get(f"/v2/active-rooms/{room_id}/peers")
+            if response.status_code == 404:  # the session ended since the list
+                continue
+            response.raise_for_status()
+            for peer in _entries(response.json().get("peers") or {}):
+                yield {**peer, "room_id": room_id}
+
     return [
         sessions,
+        active_room_peers,
         *rest_api_resources(
             {
                 "client": base,
                 "resource_defaults": {"endpoint": {"paginator": "single_page"}},
                 "resources": [
                     rooms,
-                    {
-                        "name": "hms_active_room_peers",
-                        "endpoint": {
-                            "path": "/v2/active-rooms/{resources.hms_rooms.id}/peers",
-                            "data_selector": "peers",
-                            # A room without an active session has no peers (§4.3).
-                            "response_actions": [{"status_code": 404, "action": "ignore"}],
-                        },
-                        "processing_steps": [{"yield_map": _entries}],
-                        "include_from_parent": ["id"],
-                    },
                     {
                         "name": "hms_analytics_events",
                         "endpoint": {
