@@ -47,8 +47,79 @@ STALE_CONNECTION = (
     ConnectionAbortedError,
 )
 
+#: http.client's limits on a response's header block.
+MAX_HEADER_LINE = 65536
+MAX_HEADERS = 100
+
 ConnectionKey = tuple[str, str, int, Any]
 Timeouts = tuple[float | None, float | None]
+
+
+class HeaderParsedResponse(http.client.HTTPResponse):
+    """``http.client``'s response with a plain header parser.
+
+    The stdlib hands the header block to the ``email`` package (~30 µs a response); HTTP/1.1
+    headers need one split per line. Status line, chunked and sized bodies, keep-alive
+    and the limits on header lines stay http.client's.
+    """
+
+    def begin(self) -> None:
+        if self.headers is not None:
+            return
+        while True:
+            version, status, reason = self._read_status()
+            if status != http.client.CONTINUE:
+                break
+            _parse_headers(self.fp)  # the 100 Continue's own headers
+        self.code = self.status = status
+        self.reason = reason.strip()
+        if version in ("HTTP/1.0", "HTTP/0.9"):
+            self.version = 10
+        elif version.startswith("HTTP/1."):
+            self.version = 11
+        else:
+            raise http.client.UnknownProtocol(version)
+        self.headers = self.msg = _parse_headers(self.fp)
+        encoding = self.headers.get("transfer-encoding")
+        self.chunked = bool(encoding and encoding.lower() == "chunked")
+        self.chunk_left = None
+        self.will_close = self._check_close()
+        self.length = None
+        length = self.headers.get("content-length")
+        if length and not self.chunked:
+            try:
+                self.length = int(length)
+            except ValueError:
+                self.length = None
+            else:
+                if self.length < 0:
+                    self.length = None
+        if status in (204, 304) or 100 <= status < 200 or self._method == "HEAD":
+            self.length = 0
+        if not self.will_close and not self.chunked and self.length is None:
+            self.will_close = True  # no length and no chunks: the body ends with the connection
+
+
+def _parse_headers(fp: Any) -> http.client.HTTPMessage:
+    fields: list[list[str]] = []
+    for _ in range(MAX_HEADERS + 1):
+        line = fp.readline(MAX_HEADER_LINE + 1)
+        if len(line) > MAX_HEADER_LINE:
+            raise http.client.LineTooLong("header line")
+        if line in (b"\r\n", b"\n", b""):
+            message = http.client.HTTPMessage()
+            for name, value in fields:
+                message[name] = value
+            return message
+        text = line.decode("iso-8859-1").rstrip("\r\n")
+        if text[:1] in (" ", "\t"):  # obsolete line folding: more of the last value
+            if fields:
+                fields[-1][1] = f"{fields[-1][1]} {text.strip()}"
+            continue
+        name, colon, value = text.partition(":")
+        if colon:
+            fields.append([name, value.strip(" \t")])
+    raise http.client.HTTPException(f"got more than {MAX_HEADERS} headers")
 
 
 class DirectAdapter(HTTPAdapter):
@@ -144,6 +215,7 @@ class DirectAdapter(HTTPAdapter):
                 )
             else:
                 conn = http.client.HTTPConnection(host, port, timeout=connect_timeout)
+            conn.response_class = HeaderParsedResponse
             self._connections[key] = conn
         return conn
 

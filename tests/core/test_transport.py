@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import http.client
+import io
 import json
 import socket
 import ssl
@@ -22,7 +24,7 @@ from requests.adapters import HTTPAdapter
 from tap_media_apis.core.errors import connection_problem
 from tap_media_apis.core.session import Session
 from tap_media_apis.core.stream import no_retry_can_help
-from tap_media_apis.core.transport import DirectAdapter
+from tap_media_apis.core.transport import DirectAdapter, HeaderParsedResponse
 
 BODY = {"data": [{"id": n, "name": f"item {n}"} for n in range(50)]}
 
@@ -310,3 +312,57 @@ def test_adapter_close_closes_its_connections(server: str) -> None:
     session.close()
     get(session, f"{server}/json")  # a closed session's adapter reconnects
     assert len({seen["peer"] for seen in Handler.seen}) == 2
+
+
+# -- the header parser on raw bytes -------------------------------------------------------------
+
+
+class RawSocket:
+    """Just enough of a socket for http.client to read a canned answer from."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.answer = answer
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        return io.BufferedReader(io.BytesIO(self.answer))  # type: ignore[arg-type]
+
+
+def parsed(answer: bytes, method: str = "GET") -> HeaderParsedResponse:
+    response = HeaderParsedResponse(RawSocket(answer), method=method)  # type: ignore[arg-type]
+    response.begin()
+    return response
+
+
+def test_headers_are_parsed_like_the_stdlib_does() -> None:
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        b'Link: <https://x/p?page=3>; rel="next"\r\nLink: <https://x/p?page=1>; rel="prev"\r\n'
+        b"X-Folded: first\r\n  second\r\nContent-Length: 2\r\n\r\n{}"
+    )
+    ours = parsed(answer)
+    stdlib = http.client.HTTPResponse(RawSocket(answer), method="GET")  # type: ignore[arg-type]
+    stdlib.begin()
+    assert ours.status == stdlib.status == 200
+    assert ours.getheader("content-type") == "application/json"
+    assert ours.msg.get_all("Link") == stdlib.msg.get_all("Link")
+    assert ours.getheader("X-Folded") == "first second"
+    assert (ours.length, ours.chunked, ours.will_close) == (2, False, False)
+    assert ours.read() == b"{}"
+
+
+def test_status_and_body_framing() -> None:
+    continued = parsed(b"HTTP/1.1 100 Continue\r\nX: 1\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")
+    assert (continued.status, continued.length) == (204, 0)
+    head = parsed(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", method="HEAD")
+    assert head.length == 0
+    unsized = parsed(b"HTTP/1.1 200 OK\r\n\r\nbody until close")
+    assert unsized.will_close
+    assert unsized.read() == b"body until close"
+    chunked = parsed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+    assert chunked.read() == b"{}"
+    closing = parsed(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+    assert closing.will_close
+    with pytest.raises(http.client.LineTooLong):
+        parsed(b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70000 + b"\r\n\r\n")
+    with pytest.raises(http.client.HTTPException):
+        parsed(b"HTTP/1.1 200 OK\r\n" + b"X: 1\r\n" * 101 + b"\r\n")
