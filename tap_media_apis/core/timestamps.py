@@ -9,6 +9,10 @@ from typing import Any
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _EPOCH = re.compile(r"^\d{9,12}(\.\d+)?$")
 _FRACTION = re.compile(r"(\.\d{1,6})\d*")
+#: Already UTC (``Z``, ``+00:00`` or naive): rewritten as text, no datetime round trip.
+_UTC_ISO = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:[Zz]|[+-]00:?00)?"
+)
 
 
 def to_rfc3339(value: Any) -> str | None:
@@ -19,6 +23,11 @@ def to_rfc3339(value: Any) -> str | None:
     """
     if value is None or value == "":
         return None
+    if isinstance(value, str) and (utc := _UTC_ISO.fullmatch(value)):
+        year, month, day, hour, minute, second, fraction = utc.groups()
+        datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))  # valid?
+        micros = (fraction or "")[:6].ljust(6, "0")
+        return f"{year}-{month}-{day}T{hour}:{minute}:{second}.{micros}Z"
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH.match(value)):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import random
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
 
+from tap_media_apis.core import timestamps
 from tap_media_apis.core.decode import decode_json
 from tap_media_apis.core.errors import api_message
 from tap_media_apis.core.fanout import ChildPrefetcher
@@ -142,3 +146,26 @@ def test_config_errors_are_single_lines_naming_the_setting() -> None:
         "start_date 'yesterday' is not an RFC 3339 date-time (for example 2024-01-01T00:00:00Z)"
     ]
     assert config_errors([FAKE], {"fakeapi": {"token": "t"}, "start_date": "2024-01-01"}) == []
+
+
+def test_utc_text_shortcut_agrees_with_the_datetime_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    rnd = random.Random(7)
+    values = ["2023-13-01T00:00:00Z", "2023-02-30T00:00:00Z", "2023-01-01T24:00:00Z"]
+    for _ in range(5000):
+        moment = datetime(1, 1, 1, tzinfo=timezone.utc) + timedelta(
+            seconds=rnd.randrange(10**11), microseconds=rnd.randrange(10**6)
+        )
+        digits = str(rnd.randrange(10**9)).zfill(9)[: rnd.randint(1, 9)]
+        fraction = rnd.choice(["", f".{digits}"])
+        suffix = rnd.choice(["Z", "z", "+00:00", "-00:00", "+0000", ""])
+        values.append(moment.isoformat(sep=rnd.choice("T "))[:19] + fraction + suffix)
+
+    def each(value: str) -> str | None:
+        try:
+            return to_rfc3339(value)
+        except ValueError as exc:
+            return f"ValueError {type(exc).__name__}"
+
+    shortcut = [each(v) for v in values]
+    monkeypatch.setattr(timestamps, "_UTC_ISO", re.compile(r"(?!)"))  # never matches
+    assert shortcut == [each(v) for v in values]
