@@ -164,7 +164,7 @@ class DirectAdapter(HTTPAdapter):
         method = request.method or "GET"
         connect_timeout, read_timeout = _timeouts(timeout)
         while True:
-            conn = self._connection(key, connect_timeout, verify, method)
+            conn = self._connection(key, connect_timeout, method)
             reused = conn.sock is not None
             if not reused:
                 self._connect(conn, key, connect_timeout, read_timeout, request)
@@ -194,7 +194,6 @@ class DirectAdapter(HTTPAdapter):
         self,
         key: ConnectionKey,
         connect_timeout: float | None,
-        verify: bool | str,
         method: str,
     ) -> http.client.HTTPConnection:
         conn = self._connections.get(key)
@@ -208,7 +207,7 @@ class DirectAdapter(HTTPAdapter):
         if conn is not None and idle_closed:
             conn.close()
         if conn is None:
-            scheme, host, port, _ = key
+            scheme, host, port, verify = key
             if scheme == "https":
                 conn = http.client.HTTPSConnection(
                     host, port, timeout=connect_timeout, context=self._tls_context(verify)
