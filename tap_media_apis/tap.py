@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import click
 from singer_sdk import Stream, Tap
 from singer_sdk.helpers.capabilities import TapCapabilities
+from typing_extensions import override
 
 from tap_media_apis.core.errors import ConfigError, TapMediaApisError
 from tap_media_apis.core.provider import Provider, ProviderRuntime
@@ -51,7 +52,7 @@ class TapMediaApis(Tap):
             if provider_name not in self._runtimes:
                 provider = next(p for p in PROVIDERS if p.name == provider_name)
                 self._runtimes[provider_name] = ProviderRuntime(
-                    provider, self.config.get(provider_name) or {}
+                    provider, self.config.get(provider_name) or {}, self.config
                 )
             return self._runtimes[provider_name]
 
@@ -63,6 +64,7 @@ class TapMediaApis(Tap):
     #: In-process runs (tests) only raise SystemExit, so their own cleanup still runs.
     exit_at_once_on_signal: ClassVar[bool] = False
 
+    @override
     def _handle_termination(self, signum: int, frame: Any) -> None:
         # The SDK writes the last STATE (resumable: unfinished streams keep only progress
         # markers), then exits 0, and Python's exit waits for every child-prefetch thread
@@ -81,12 +83,14 @@ class TapMediaApis(Tap):
 
     # -- config and catalog ----------------------------------------------------------
 
+    @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         errors = config_errors(PROVIDERS, self.config)
         if errors and raise_errors:
             raise ConfigError("; ".join(errors))
         return errors or super()._validate_config(raise_errors=raise_errors)
 
+    @override
     def load_state(self, state: dict[str, Any]) -> None:
         if problem := state_problem(state):
             raise ConfigError(problem)
@@ -113,17 +117,18 @@ class TapMediaApis(Tap):
 
     # -- streams ---------------------------------------------------------------------
 
+    @override
     def discover_streams(self) -> list[Stream]:
         providers = self.providers
         if not providers:
             raise ConfigError(config_errors(PROVIDERS, self.config)[0])
         streams: list[ProviderStream] = []
         for provider in providers:
-            block = self.config[provider.name]
+            runtime = self.runtime(provider.name)
             for stream_class in provider.streams:
-                reason = stream_class.unavailable_reason(block)
+                reason = stream_class.unavailable_reason(runtime.provider_config)
                 if reason is None:
-                    streams.append(stream_class(self))
+                    streams.append(stream_class(self, runtime))
                 else:
                     self.logger.warning(
                         "%s: %s is not discovered: %s",
@@ -132,7 +137,7 @@ class TapMediaApis(Tap):
                         reason,
                     )
         # The SDK links one parent per child; add the extra parents it cannot know.
-        by_type = {type(stream): stream for stream in streams}
+        by_type: dict[type, ProviderStream] = {type(stream): stream for stream in streams}
         for stream in streams:
             for parent_type in stream.extra_parent_stream_types:
                 by_type[parent_type].child_streams.append(stream)
@@ -141,6 +146,7 @@ class TapMediaApis(Tap):
     # -- --test: one cheap authenticated request per provider -------------------------
 
     @classmethod
+    @override
     def cb_test(cls, ctx: click.Context, param: click.Option, value: str) -> None:
         if value != "all":
             super().cb_test(ctx, param, value)

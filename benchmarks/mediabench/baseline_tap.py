@@ -1,6 +1,6 @@
 """The SDK baseline: the same tap and streams with the SDK's stock speed settings.
 
-Only the product's speed levers are turned back (sdk-notes.md §6 and the HTTP session),
+Only the product's speed levers are turned back (docs/performance.md and the HTTP session),
 nothing else:
 
 - ``message_writer_class``: the SDK's default ``SingerWriter`` (simplejson, a flush per

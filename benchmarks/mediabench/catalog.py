@@ -50,9 +50,9 @@ def tap_streams(config: dict[str, Any]) -> dict[str, StreamInfo]:
                 name=name,
                 provider=stream.provider_name,
                 parent=str(parent.__dict__.get("name")) if parent else None,
-                needs_requests=stream.needs_requests,
-                pattern=pattern if stream.needs_requests else None,
-                query={k: str(v) for k, v in stream.query.items()},
+                needs_requests=not stream.derived_from_parent,
+                pattern=None if stream.derived_from_parent else pattern,
+                query={k: str(v) for k, v in stream.fixed_params.items()},
                 key_properties=list(stream.primary_keys or []),
             )
         return out

@@ -8,8 +8,20 @@ from abc import ABC, abstractmethod
 
 import requests
 from requests.auth import AuthBase
+from singer_sdk.exceptions import RetriableAPIError
+from typing_extensions import override
+
+from tap_media_apis.core.errors import ProviderAPIError
 
 REFRESH_MARGIN_SECONDS = 60.0
+
+
+class TokenRefused(ProviderAPIError):
+    """The token endpoint refused the credentials: nothing to retry."""
+
+
+class TokenUnavailable(RetriableAPIError):
+    """The token endpoint failed transiently (5xx, 429, no connection): retried."""
 
 
 class RefreshingTokenAuth(AuthBase, ABC):
@@ -51,6 +63,7 @@ class RefreshingTokenAuth(AuthBase, ABC):
             self._uses += 1
             return self._token
 
+    @override
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers["Authorization"] = f"{self.scheme} {self.current_token()}"
         return request

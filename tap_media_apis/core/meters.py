@@ -15,14 +15,17 @@ from types import TracebackType
 from typing import Any
 
 from singer_sdk import metrics
+from typing_extensions import override
 
 
 class RunningCounter(metrics.Counter):
     """A record counter shared by all contexts of a child stream."""
 
+    @override
     def __enter__(self) -> RunningCounter:
         return self  # keeps last_log_time: the interval spans contexts
 
+    @override
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -31,6 +34,7 @@ class RunningCounter(metrics.Counter):
     ) -> None:
         return None  # no line per context; flush() logs the rest
 
+    @override
     def with_context(self, value: Any) -> None:
         return None  # a total over all parents has no single context
 
@@ -48,11 +52,13 @@ class RunningTimer(metrics.Timer):
         self.failed = False
         self.used = False
 
+    @override
     def __enter__(self) -> RunningTimer:
         self.start_time = time()
         self.used = True
         return self
 
+    @override
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -62,6 +68,7 @@ class RunningTimer(metrics.Timer):
         self.total += self.elapsed()
         self.failed = self.failed or exc_type is not None
 
+    @override
     def with_context(self, value: Any) -> None:
         return None
 

@@ -1,13 +1,16 @@
-"""Paginators that also shape the request for their page.
+"""Paging: the paginators, and the declaration a stream makes of which one it uses.
 
-Every paginator here has ``shape(request)``: it writes the page parameters (or swaps in
-the next URL) so a stream never builds paging parameters itself.
+Every paginator here has ``apply_to(request)``: it writes the page parameters (or swaps
+in the next URL), so a stream never builds paging parameters itself. A stream declares
+``paging = Paging(CursorPaginator, ...)`` and the core builds a fresh paginator for each
+partition with the stream's page size and record reader.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sized
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 from urllib.parse import ParseResult
 
 import requests
@@ -18,16 +21,60 @@ from singer_sdk.pagination import (
     SinglePagePaginator,
 )
 from singer_sdk.streams.rest import HTTPRequest
+from typing_extensions import override
 
 from tap_media_apis.core.decode import json_body
 
 RecordsOf = Callable[[requests.Response], Sized]
 
 
+class PagedStream(Protocol):
+    """What a paging declaration needs from its stream."""
+
+    @property
+    def page_size(self) -> int: ...
+
+    def records_in(self, response: requests.Response) -> list[Any]: ...
+
+
+class RequestPaginator(Protocol):
+    """A paginator that writes its page into the request (every paginator here)."""
+
+    finished: bool
+    current_value: Any
+
+    def apply_to(self, request: HTTPRequest) -> None: ...
+
+    def advance(self, response: requests.Response) -> None: ...
+
+
+@dataclass(frozen=True)
+class Paging:
+    """A stream's paging, declared: the paginator class and its parameters.
+
+    ``sized``: the paginator takes the stream's page size first. ``short_page_ends``: it
+    also takes the stream's record reader, so a short or empty page ends the list.
+    """
+
+    paginator: Callable[..., Any]
+    sized: bool = True
+    short_page_ends: bool = True
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def build(self, stream: PagedStream) -> RequestPaginator:
+        args: list[Any] = []
+        if self.sized:
+            args.append(stream.page_size)
+        if self.short_page_ends:
+            args.append(stream.records_in)
+        paginator: RequestPaginator = self.paginator(*args, **self.params)
+        return paginator
+
+
 class SinglePage(SinglePagePaginator):
     """One request, nothing to shape: single objects and unpaginated lists."""
 
-    def shape(self, request: HTTPRequest) -> None:
+    def apply_to(self, request: HTTPRequest) -> None:
         return None
 
 
@@ -53,10 +100,11 @@ class PageNumberLimitPaginator(PageNumberPaginator):
         self._page_param = page_param
         self._size_param = size_param
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         return len(self._records_of(response)) >= self.page_size
 
-    def shape(self, request: HTTPRequest) -> None:
+    def apply_to(self, request: HTTPRequest) -> None:
         request.params[self._page_param] = self.current_value
         request.params[self._size_param] = self.page_size
 
@@ -67,12 +115,13 @@ class NextUrlPaginator(BaseHATEOASPaginator):
     Later requests use the URL alone, so query parameters are never sent twice.
     """
 
-    def shape(self, request: HTTPRequest) -> None:
+    def apply_to(self, request: HTTPRequest) -> None:
         token: ParseResult | None = self.current_value
         if token is not None:
             request.url = token.geturl()
             request.params = {}
 
+    @override
     def get_next_url(self, response: requests.Response) -> Any:
         raise NotImplementedError
 
@@ -80,6 +129,7 @@ class NextUrlPaginator(BaseHATEOASPaginator):
 class LinkHeaderPaginator(NextUrlPaginator):
     """RFC 8288 ``Link: <…>; rel="next"``; no such link means the last page."""
 
+    @override
     def get_next_url(self, response: requests.Response) -> str | None:
         return response.links.get("next", {}).get("url")
 
@@ -106,14 +156,24 @@ class CursorPaginator(BaseAPIPaginator[Any]):
         self._records_of = records_of
         self._size_param = size_param
 
+    @override
     def get_next(self, response: requests.Response) -> Any:
         body = json_body(response)
         return (body.get(self.cursor_field) if isinstance(body, dict) else None) or None
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         return self._records_of is None or len(self._records_of(response)) >= self.page_size
 
-    def shape(self, request: HTTPRequest) -> None:
+    def apply_to(self, request: HTTPRequest) -> None:
         request.params[self._size_param] = self.page_size
         if self.current_value:
             request.params[self.cursor_param] = self.current_value
+
+
+#: One request: single objects and unpaginated lists.
+NO_PAGING = Paging(SinglePage, sized=False, short_page_ends=False)
+#: ``page``/``limit`` with a short-page stop: the default of most lists.
+PAGE_NUMBER_PAGING = Paging(PageNumberLimitPaginator)
+#: ``Link: rel="next"`` headers, followed as they are.
+LINK_HEADER_PAGING = Paging(LinkHeaderPaginator, sized=False, short_page_ends=False)

@@ -15,6 +15,7 @@ from tap_media_apis.core.fanout import ChildPrefetcher
 from tap_media_apis.core.pacing import RequestPacer
 
 if TYPE_CHECKING:
+    from tap_media_apis.core.base import StreamBase
     from tap_media_apis.core.stream import ProviderStream
 
 DEFAULT_MAX_CONCURRENCY = 4
@@ -39,8 +40,11 @@ class Provider:
     #: The API's largest page: the default and the upper bound of ``page_size``.
     page_size: int | None = None
     min_page_size: int = 1
+    #: The API counts requests in any window of this many seconds (not per second): the
+    #: pace then also keeps rate x window requests in every closed window.
+    rate_window_seconds: float | None = None
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
-    #: Extra checks of (provider block, whole config), each returning an error line or None.
+    #: Extra checks of (provider config, whole config), each returning an error line or None.
     checks: tuple[Callable[[Mapping[str, Any], Mapping[str, Any]], str | None], ...] = field(
         default=()
     )
@@ -49,14 +53,16 @@ class Provider:
     def stream_names(self) -> list[str]:
         return [str(stream.__dict__["name"]) for stream in self.streams]
 
-    def missing_settings(self, block: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    def missing_settings(
+        self, provider_config: Mapping[str, Any], config: Mapping[str, Any]
+    ) -> list[str]:
         errors = [
             f"{self.name}.{name} is required"
             for name in self.required
-            if block.get(name) in (None, "")
+            if provider_config.get(name) in (None, "")
         ]
-        errors.extend(msg for check in self.checks if (msg := check(block, config)))
-        if (problem := self.page_size_problem(block.get("page_size"))) is not None:
+        errors.extend(msg for check in self.checks if (msg := check(provider_config, config)))
+        if (problem := self.page_size_problem(provider_config.get("page_size"))) is not None:
             errors.append(problem)
         return errors
 
@@ -111,17 +117,38 @@ class Provider:
 class ProviderRuntime:
     """Per-run, per-API state: settings with defaults, pacer, auth and fan-out pool."""
 
-    def __init__(self, provider: Provider, block: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        provider: Provider,
+        provider_config: Mapping[str, Any],
+        tap_config: Mapping[str, Any] | None = None,
+    ) -> None:
         self.provider = provider
-        self.block = block
-        self.pacer = RequestPacer(self.setting("requests_per_second"))
+        self.provider_config = provider_config
+        #: The top-level settings (user_agent, request_timeout, retries).
+        self.tap_config: Mapping[str, Any] = tap_config or {}
+        self.pacer = RequestPacer(
+            self.setting("requests_per_second"), window_seconds=provider.rate_window_seconds
+        )
         self._lock = threading.Lock()
         self._authenticator: RequestAuth | None = None
         self._prefetcher: ChildPrefetcher | None = None
+        self._streams: dict[type, StreamBase] = {}
+
+    def register(self, stream: StreamBase) -> None:
+        """A stream of this provider for this run (children find their parents here)."""
+        self._streams[type(stream)] = stream
+
+    def stream_of(self, stream_type: type) -> StreamBase | None:
+        return self._streams.get(stream_type)
+
+    @property
+    def streams(self) -> list[StreamBase]:
+        return list(self._streams.values())
 
     def setting(self, name: str) -> Any:
-        """A block setting, or the provider's default for the common ones."""
-        value = self.block.get(name)
+        """A provider setting, or the provider's default for the common ones."""
+        value = self.provider_config.get(name)
         if value is not None:
             return value
         return {

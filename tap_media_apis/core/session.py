@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.structures import CaseInsensitiveDict
 from requests.utils import resolve_proxies
+from typing_extensions import override
 
 from tap_media_apis.core.transport import DirectAdapter
 
@@ -31,6 +32,7 @@ class Session(requests.Session):
         self.mount("https://", adapter)
         self.mount("http://", adapter)
 
+    @override
     def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
         if (
             self.cookies
@@ -60,6 +62,7 @@ class Session(requests.Session):
         prepared._cookies = self.cookies  # type: ignore[attr-defined]
         return prepared
 
+    @override
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         if "proxies" not in kwargs and request.url:
             parts = urlsplit(request.url)

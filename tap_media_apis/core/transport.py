@@ -34,6 +34,7 @@ from requests.exceptions import (
 )
 from requests.structures import CaseInsensitiveDict
 from requests.utils import DEFAULT_CA_BUNDLE_PATH, get_encoding_from_headers
+from typing_extensions import override
 
 #: What this adapter decodes itself (requests' default may also name br or zstd).
 ACCEPT_ENCODING = "gzip, deflate"
@@ -63,6 +64,7 @@ class HeaderParsedResponse(http.client.HTTPResponse):
     and the limits on header lines stay http.client's.
     """
 
+    @override
     def begin(self) -> None:
         if self.headers is not None:
             return
@@ -132,7 +134,8 @@ class DirectAdapter(HTTPAdapter):
         # Sessions are dropped with their thread, never closed: close the sockets then.
         weakref.finalize(self, _close_all, self._connections)
 
-    def send(  # type: ignore[override]  # noqa: PLR0917 (requests' signature)
+    @override
+    def send(  # type: ignore[override]
         self,
         request: requests.PreparedRequest,
         stream: bool = False,
@@ -184,6 +187,7 @@ class DirectAdapter(HTTPAdapter):
                 raise _aborted(exc, request) from None
             return self._response(request, answer, self._read(answer, key, read_timeout, request))
 
+    @override
     def close(self) -> None:
         _close_all(self._connections)
         super().close()

@@ -5,25 +5,30 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 from singer_sdk import typing as th
-from singer_sdk.exceptions import RetriableAPIError
-from singer_sdk.pagination import BaseAPIPaginator
+from typing_extensions import override
 
-from tap_media_apis.core.auth import RefreshingTokenAuth
+from tap_media_apis.core.answers import Tolerated
+from tap_media_apis.core.auth import RefreshingTokenAuth, TokenRefused, TokenUnavailable
 from tap_media_apis.core.decode import json_body
-from tap_media_apis.core.errors import ProviderAPIError, api_message, connection_problem, redact_url
-from tap_media_apis.core.paging import LinkHeaderPaginator, SinglePage
+from tap_media_apis.core.errors import redact_url
+from tap_media_apis.core.http_policy import (
+    TRANSPORT_ERRORS,
+    Verdict,
+    classify,
+    http_error_line,
+    no_retry_can_help,
+    transport_error_line,
+)
+from tap_media_apis.core.paging import LinkHeaderPaginator, Paging
+from tap_media_apis.core.partitions import PartitionsOver
 from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.settings import DEFAULT_USER_AGENT
-from tap_media_apis.core.stream import (
-    RETRIABLE_STATUSES,
-    TRANSPORT_ERRORS,
-    ProviderStream,
-    no_retry_can_help,
-)
+from tap_media_apis.core.stream import ProviderStream
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -43,14 +48,6 @@ NEWEST_UPDATED_FIRST = {"sort": "updated_at", "direction": "desc"}
 # -- auth ---------------------------------------------------------------------------
 
 
-class TokenRefreshRefused(ProviderAPIError):
-    """Launchpad refused the refresh (400/401): wrong credentials, nothing to retry."""
-
-
-class TokenRefreshUnavailable(RetriableAPIError):
-    """Launchpad failed transiently (5xx, 429, connection): the request is retried."""
-
-
 class LaunchpadRefreshAuth(RefreshingTokenAuth):
     """The OAuth2 refresh_token grant against Launchpad (§5 "Token refresh").
 
@@ -59,7 +56,14 @@ class LaunchpadRefreshAuth(RefreshingTokenAuth):
     """
 
     def __init__(
-        self, *, token_url: str, client_id: str, client_secret: str, refresh_token: str
+        self,
+        *,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str,
+        user_agent: str = DEFAULT_USER_AGENT,
+        timeout: float = TOKEN_TIMEOUT_SECONDS,
     ) -> None:
         super().__init__()
         self.token_url = token_url
@@ -67,22 +71,18 @@ class LaunchpadRefreshAuth(RefreshingTokenAuth):
         self._client_secret = client_secret
         self._refresh_token = refresh_token
         self._seen_refresh_tokens = [refresh_token]
-        self._user_agent = DEFAULT_USER_AGENT
-        self._timeout = TOKEN_TIMEOUT_SECONDS
+        self._user_agent = user_agent
+        self._timeout = timeout
         self._session = requests.Session()
 
     @property
+    @override
     def secrets(self) -> tuple[str, ...]:
         return (*super().secrets, self._client_secret, *self._seen_refresh_tokens)
 
-    def configure(self, *, user_agent: str, timeout: float) -> None:
-        """The run's top-level ``user_agent`` and ``request_timeout`` (not in the block)."""
-        self._user_agent = user_agent
-        self._timeout = timeout
-
+    @override
     def issue_token(self) -> tuple[str, float | None]:
-        # Runs inside the stream's retried send: RetriableAPIError means "try again".
-        where = redact_url(self.token_url)
+        # Runs inside the stream's retried send: TokenUnavailable means "try again".
         try:
             response = self._session.post(
                 self.token_url,
@@ -96,29 +96,31 @@ class LaunchpadRefreshAuth(RefreshingTokenAuth):
                 timeout=self._timeout,
             )
         except TRANSPORT_ERRORS as exc:
-            problem = f"token refresh failed: {connection_problem(exc)} for POST {where}"
+            line = transport_error_line(
+                "token refresh failed", exc, "POST", self.token_url, "basecamp.token_url"
+            )
             if no_retry_can_help(exc):  # a host that does not exist: retrying cannot help
-                raise TokenRefreshRefused(f"{problem} (check basecamp.token_url)") from None
-            raise TokenRefreshUnavailable(f"{problem}; check basecamp.token_url") from None
-        status = response.status_code
-        failure = f"token refresh failed: HTTP {status} {response.reason or ''}".rstrip()
-        failure += f" from POST {where}: {api_message(response)}"
-        if status in RETRIABLE_STATUSES or status >= 500:
-            raise TokenRefreshUnavailable(failure, response)
-        if status >= 400:
-            raise TokenRefreshRefused(f"{failure} (check {CREDENTIAL_SETTINGS})")
-        return self._read(response, where)
+                raise TokenRefused(line) from None
+            raise TokenUnavailable(line) from None
+        verdict = classify(response)
+        if verdict is Verdict.RETRY:
+            raise TokenUnavailable(http_error_line("token refresh failed", response), response)
+        if verdict is not Verdict.OK:
+            raise TokenRefused(
+                http_error_line("token refresh failed", response, f"check {CREDENTIAL_SETTINGS}")
+            )
+        return self._read(response)
 
-    def _read(self, response: requests.Response, where: str) -> tuple[str, float | None]:
+    def _read(self, response: requests.Response) -> tuple[str, float | None]:
         try:
             body = json_body(response)
         except ValueError:
             body = None
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(body, dict) or not token:
-            raise TokenRefreshRefused(
-                f"token refresh failed: no access_token in the answer from POST {where} "
-                "(check basecamp.token_url)"
+            raise TokenRefused(
+                "token refresh failed: no access_token in the answer from POST "
+                f"{redact_url(self.token_url)} (check basecamp.token_url)"
             )
         rotated = body.get("refresh_token")
         if rotated and rotated != self._refresh_token:
@@ -140,10 +142,13 @@ def _authenticator(runtime: ProviderRuntime) -> LaunchpadRefreshAuth:
         client_id=str(runtime.setting("client_id")),
         client_secret=str(runtime.setting("client_secret")),
         refresh_token=str(runtime.setting("refresh_token")),
+        # The run's top-level settings: Launchpad wants the contact too (§5).
+        user_agent=str(runtime.tap_config.get("user_agent") or DEFAULT_USER_AGENT),
+        timeout=float(runtime.tap_config.get("request_timeout") or TOKEN_TIMEOUT_SECONDS),
     )
 
 
-def user_agent_has_contact(block: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
+def user_agent_has_contact(settings: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
     """Basecamp answers 400 to a User-Agent without a contact (§5 "Required User-Agent")."""
     agent = str(config.get("user_agent") or DEFAULT_USER_AGENT)
     if CONTACT.search(agent):
@@ -175,12 +180,33 @@ class TotalCountLinkPaginator(LinkHeaderPaginator):
         self._report = report
         self.seen = 0
 
+    @override
     def get_next_url(self, response: requests.Response) -> str | None:
         self.seen += len(self._records_of(response))
         total = response.headers.get("X-Total-Count", "")
         if total.isdigit():
             self._report(self.seen, int(total))
         return super().get_next_url(response)
+
+
+@dataclass(frozen=True)
+class ProgressLinkPaging(Paging):
+    """Link-header paging that logs "<stream>: <seen> of <X-Total-Count>"."""
+
+    paginator: Callable[..., Any] = TotalCountLinkPaginator
+
+    @override
+    def build(self, stream: Any) -> Any:
+        return TotalCountLinkPaginator(stream.records_in, stream.log_progress)
+
+
+def _account_active(response: requests.Response) -> bool:
+    # §5 (limits): a 404 with "Reason: Account Inactive" is the account, not the item.
+    return not _account_inactive(response)
+
+
+#: The item went (trashed) between the list that named it and this read: nothing to read.
+GONE = Tolerated(404, when=_account_active)
 
 
 # -- streams ---------------------------------------------------------------------------
@@ -196,19 +222,14 @@ class BasecampStream(ProviderStream):
     timestamp_fields = ("created_at", "updated_at")
 
     @property
+    @override
     def url_base(self) -> str:
         # §5: the account id is part of the path.
         return f"{self.runtime.base_url}/{self.runtime.setting('account_id')}"
 
-    def get_new_paginator(self) -> BaseAPIPaginator[Any]:
-        if self.single_record:
-            return SinglePage()
-        return TotalCountLinkPaginator(self.records_in, self.log_progress)
+    paging = ProgressLinkPaging()
 
-    def is_tolerated(self, response: requests.Response) -> bool:
-        # §5 (limits): a 404 with "Reason: Account Inactive" is the account, not the item.
-        return not _account_inactive(response)
-
+    @override
     def error_line(self, response: requests.Response) -> str:
         line = super().error_line(response)
         if _account_inactive(response):
@@ -217,21 +238,6 @@ class BasecampStream(ProviderStream):
 
     def log_progress(self, seen: int, total: int) -> None:
         self.logger.info("%s: %d of %d", self.name, seen, total)
-
-    def _request(
-        self, prepared_request: requests.PreparedRequest, context: Context | None
-    ) -> requests.Response:
-        # The token is fetched while signing: with this run's User-Agent and timeout, and
-        # naming the stream that needed it if that fails.
-        auth = self.authenticator
-        if isinstance(auth, LaunchpadRefreshAuth):
-            auth.configure(user_agent=self.user_agent, timeout=self.timeout)
-        try:
-            return super()._request(prepared_request, context)
-        except TokenRefreshRefused as exc:
-            raise ProviderAPIError(f"{self.describe()}: {exc}") from None
-        except TokenRefreshUnavailable as exc:
-            raise RetriableAPIError(f"{self.describe()}: {exc}", exc.response) from None
 
 
 def _account_inactive(response: requests.Response) -> bool:
@@ -244,6 +250,7 @@ class Projects(BasecampStream):
     name = "basecamp_projects"
     path = "/projects.json"
 
+    @override
     def generate_child_contexts(
         self, record: dict[str, Any], context: Context | None
     ) -> Iterable[Context | None]:
@@ -261,9 +268,9 @@ class Schedules(BasecampStream):
     path = "/buckets/{project_id}/schedules/{schedule_id}.json"
     parent_stream_type = Projects
     single_record = True
-    # Trashed between the project list and this read: nothing to extract.
-    tolerated_statuses = frozenset({404})
+    tolerated = (GONE,)
 
+    @override
     def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
         assert context is not None
         return {"project_id": context["project_id"], "schedule_id": record["id"]}
@@ -276,7 +283,12 @@ class ScheduleEntries(BasecampStream):
     path = "/buckets/{project_id}/schedules/{schedule_id}/entries.json"
     parent_stream_type = Schedules
     replication_key = "updated_at"
-    tolerated_statuses = frozenset({404})
+    tolerated = (GONE,)
+
+
+def _recording_statuses(runtime: ProviderRuntime) -> tuple[str, ...]:
+    # None of them (no partitions): the API default, active only.
+    return RECORDING_STATUSES if runtime.setting("include_archived_and_trashed") else ()
 
 
 class Recordings(BasecampStream):
@@ -289,28 +301,26 @@ class Recordings(BasecampStream):
     path = "/projects/recordings.json"
     replication_key = "updated_at"
     newest_first = True
+    partitions_over = PartitionsOver("status", _recording_statuses)
+    context_params = ("status",)
+    #: The API's ``type`` of the recordings this stream lists.
+    recording_type: ClassVar[str]
 
-    @property
-    def partitions(self) -> list[dict[str, Any]] | None:
-        if self.runtime.setting("include_archived_and_trashed"):
-            return [{"status": status} for status in RECORDING_STATUSES]
-        return None  # the API default: active only
-
-    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
-        params = super().get_url_params(context, next_page_token)
-        if context and context.get("status"):
-            params["status"] = context["status"]
-        return params
+    @override
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A recording type is one declaration: its query follows from the type.
+        super().__init_subclass__(**kwargs)
+        cls.fixed_params = {"type": cls.recording_type, **NEWEST_UPDATED_FIRST}
 
 
 class Todos(Recordings):
     name = "basecamp_todos"
-    query = {"type": "Todo", **NEWEST_UPDATED_FIRST}
+    recording_type = "Todo"
 
 
 class Messages(Recordings):
     name = "basecamp_messages"
-    query = {"type": "Message", **NEWEST_UPDATED_FIRST}
+    recording_type = "Message"
 
 
 PROVIDER = Provider(
@@ -319,6 +329,7 @@ PROVIDER = Provider(
     base_url="https://3.basecampapi.com",
     # §5 "Rate limits": 50 requests per 10 s per IP.
     requests_per_second=5,
+    rate_window_seconds=10,
     # §5 Pagination: geared 15/30/50/100, not settable.
     page_size=None,
     settings=(

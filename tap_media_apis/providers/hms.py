@@ -12,18 +12,20 @@ import json
 import time
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import jwt
 import requests
 from jwt.algorithms import HMACAlgorithm
 from singer_sdk import typing as th
 from singer_sdk.authenticators import BearerTokenAuthenticator
-from singer_sdk.pagination import BaseAPIPaginator
+from typing_extensions import override
 
+from tap_media_apis.core.answers import Tolerated, is_json_answer
 from tap_media_apis.core.auth import RefreshingTokenAuth
-from tap_media_apis.core.decode import json_body
-from tap_media_apis.core.paging import CursorPaginator, SinglePage
+from tap_media_apis.core.masks import Mask
+from tap_media_apis.core.paging import CursorPaginator, Paging
+from tap_media_apis.core.partitions import PartitionsOver
 from tap_media_apis.core.provider import Provider, ProviderRuntime, RequestAuth
 from tap_media_apis.core.stream import ProviderStream
 
@@ -36,6 +38,9 @@ DEFAULT_TOKEN_LIFETIME = 86_400
 MIN_PAGE_SIZE, MAX_PAGE_SIZE = 10, 100
 #: Go's zero time: what a never-updated room says in updated_at (§4.2).
 ZERO_TIME_PREFIX = "0001-01-01"
+#: The recording bucket's secret key in template settings: the customer's storage
+#: credentials (§4.4, create-template-via-api); the secret half never goes into a record.
+STORAGE_SECRET = "recording.upload.credentials.secretKey"
 
 
 class StartCursorPaginator(CursorPaginator):
@@ -56,27 +61,19 @@ class NextCursorPaginator(CursorPaginator):
     cursor_param = "start"
 
 
+def both_values_of(flag: str) -> PartitionsOver:
+    """A boolean list filter whose documented default hides part of the data: the list
+    is read once per value (true first, so a record that flips mid-run is seen twice
+    rather than never)."""
+    return PartitionsOver(flag, (True, False))
+
+
 class HmsStream(ProviderStream):
     provider_name = "hms"
     primary_keys = ["id"]
-    #: Context keys that are sent as query parameters too.
-    context_params: ClassVar[tuple[str, ...]] = ()
-    #: A boolean list filter whose documented default hides part of the data: the list
-    #: is read once per value (true first, so a record that flips mid-run is seen twice
-    #: rather than never).
-    both_values_of: ClassVar[str | None] = None
+    paging = Paging(StartCursorPaginator)
 
-    @property
-    def partitions(self) -> list[dict[str, Any]] | None:
-        if self.both_values_of is None:
-            return None
-        return [{self.both_values_of: True}, {self.both_values_of: False}]
-
-    def get_new_paginator(self) -> BaseAPIPaginator[Any]:
-        if self.single_record:
-            return SinglePage()
-        return StartCursorPaginator(self.page_size, self.records_in)
-
+    @override
     def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:
         shaped = super().shape_record(record)
         # Go's zero time stands for "not set" (§4.2): null, not the year 1.
@@ -85,15 +82,6 @@ class HmsStream(ProviderStream):
                 shaped[name] = None
         return shaped
 
-    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
-        params = super().get_url_params(context, next_page_token)
-        names = (*self.context_params, *((self.both_values_of,) if self.both_values_of else ()))
-        for name in names:
-            if context and name in context:
-                value = context[name]
-                params[name] = ("true" if value else "false") if isinstance(value, bool) else value
-        return params
-
 
 class Rooms(HmsStream):
     name = "hms_rooms"
@@ -101,10 +89,12 @@ class Rooms(HmsStream):
     replication_key = "updated_at"
     timestamp_fields = ("created_at",)
     # The docs give `enabled` a default of true (§4.2 list-rooms): disabled rooms would vanish.
-    both_values_of = "enabled"
+    partitions_over = both_values_of("enabled")
+    context_params = ("enabled",)
     # Events arrive without the room's updated_at moving (§4.7).
     children_follow_old_records = True
 
+    @override
     def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:
         # A never-updated room says 0001-01-01T00:00:00Z (§4.2): it would sort before every
         # bookmark, so it is dated (and bookmarked) by its creation instead.
@@ -113,6 +103,7 @@ class Rooms(HmsStream):
             record = {**record, "updated_at": record.get("created_at")}
         return super().shape_record(record)
 
+    @override
     def get_child_context(self, record: dict[str, Any], context: Context | None) -> dict[str, Any]:
         return {"room_id": record["id"]}
 
@@ -124,7 +115,8 @@ class Sessions(HmsStream):
     timestamp_fields = ("created_at", "ended_at")
     # The docs say `active` defaults to true, yet their example lists ended sessions (§4.1):
     # asking for each value reads both kinds whatever the real default is.
-    both_values_of = "active"
+    partitions_over = both_values_of("active")
+    context_params = ("active",)
     # An active session's peers change without its updated_at moving.
     children_follow_old_records = True
 
@@ -132,6 +124,7 @@ class Sessions(HmsStream):
         super().__init__(*args, **kwargs)
         self._session_of_room: dict[str, str] = {}
 
+    @override
     def generate_child_contexts(
         self, record: dict[str, Any], context: Context | None
     ) -> Iterable[Context | None]:
@@ -153,10 +146,12 @@ class ActiveRoomPeers(HmsStream):
     # {"peers": {<peer_id>: {...}}}: one map, not paginated (§4.3).
     records_key = "peers"
     single_record = True
-    # The session may end between the list and this call: then there is nothing to list.
-    tolerated_statuses = frozenset({404})
+    # The session may end between the list and this call: then there is nothing to list
+    # (the API's own JSON 404; an HTML 404 from a proxy or a wrong base_url still fails).
+    tolerated = (Tolerated(404, when=is_json_answer),)
     timestamp_fields = ("joined_at",)
 
+    @override
     def records_in(self, response: requests.Response) -> list[Any]:
         return [
             {**peer, "id": peer.get("id") or peer_id}
@@ -164,13 +159,6 @@ class ActiveRoomPeers(HmsStream):
             for peer_id, peer in peers.items()
             if isinstance(peer, dict)
         ]
-
-    def is_tolerated(self, response: requests.Response) -> bool:
-        # The API's own JSON 404; an HTML 404 (a proxy, a wrong base_url) is still an error.
-        try:
-            return isinstance(json_body(response), dict)
-        except ValueError:
-            return False
 
 
 class AnalyticsEvents(HmsStream):
@@ -182,9 +170,7 @@ class AnalyticsEvents(HmsStream):
     replication_key = "timestamp"
     # room_id is required on every request, later pages included (§4.7).
     context_params = ("room_id",)
-
-    def get_new_paginator(self) -> BaseAPIPaginator[Any]:
-        return NextCursorPaginator(self.page_size)
+    paging = Paging(NextCursorPaginator, short_page_ends=False)
 
 
 class Templates(HmsStream):
@@ -192,15 +178,11 @@ class Templates(HmsStream):
     path = "/v2/templates"
     replication_key = "updatedAt"
     timestamp_fields = ("createdAt",)
+    masks = (Mask(f"settings.{STORAGE_SECRET}", remove=True),)
 
+    @override
     def get_child_context(self, record: dict[str, Any], context: Context | None) -> dict[str, Any]:
         return {"template_id": record["id"]}
-
-    def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        shaped = super().shape_record(record)
-        if isinstance(shaped.get("settings"), dict):
-            shaped["settings"] = without_storage_secret(shaped["settings"])
-        return shaped
 
 
 class TemplateSettings(HmsStream):
@@ -211,9 +193,7 @@ class TemplateSettings(HmsStream):
     # A bare object, not paginated (§4.5).
     records_key = None
     single_record = True
-
-    def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        return super().shape_record(without_storage_secret(record))
+    masks = (Mask(STORAGE_SECRET, remove=True),)
 
 
 class TemplateDestinations(HmsStream):
@@ -226,6 +206,7 @@ class TemplateDestinations(HmsStream):
     records_key = None
     single_record = True
 
+    @override
     def records_in(self, response: requests.Response) -> list[Any]:
         return [
             {**entry, "destination_type": kind, "destination_id": entry_id}
@@ -244,22 +225,6 @@ class Recordings(HmsStream):
     timestamp_fields = ("created_at", "started_at", "stopped_at")
 
 
-def without_storage_secret(settings: dict[str, Any]) -> dict[str, Any]:
-    """Template settings minus the recording bucket's secret key.
-
-    ``recording.upload.credentials`` holds the customer's storage credentials (§4.4,
-    create-template-via-api): the secret half never goes into a record.
-    """
-    recording = settings.get("recording")
-    upload = recording.get("upload") if isinstance(recording, dict) else None
-    credentials = upload.get("credentials") if isinstance(upload, dict) else None
-    if not isinstance(credentials, dict) or "secretKey" not in credentials:
-        return settings
-    recording, upload = dict(recording or {}), dict(upload or {})
-    kept = {k: v for k, v in credentials.items() if k != "secretKey"}
-    return {**settings, "recording": {**recording, "upload": {**upload, "credentials": kept}}}
-
-
 class _QuietHS256(HMACAlgorithm):
     """HS256 without PyJWT's short-key warning on every token: 100ms issues the app
     secret, so its length is not the user's to choose."""
@@ -267,6 +232,7 @@ class _QuietHS256(HMACAlgorithm):
     def __init__(self) -> None:
         super().__init__(HMACAlgorithm.SHA256)
 
+    @override
     def check_key_length(self, key: Any) -> str | None:
         return None
 
@@ -305,17 +271,18 @@ class ManagementTokenAuth(RefreshingTokenAuth):
         self._app_secret = app_secret
         self._lifetime = lifetime
 
+    @override
     def issue_token(self) -> tuple[str, float | None]:
         token = mint_management_token(self._access_key, self._app_secret, self._lifetime)
         return token, float(self._lifetime)
 
 
-def _minting(block: Mapping[str, Any]) -> bool:
-    return bool(block.get("app_access_key") and block.get("app_secret"))
+def _minting(settings: Mapping[str, Any]) -> bool:
+    return bool(settings.get("app_access_key") and settings.get("app_secret"))
 
 
 def _authenticator(runtime: ProviderRuntime) -> RequestAuth:
-    if _minting(runtime.block):
+    if _minting(runtime.provider_config):
         return ManagementTokenAuth(
             runtime.setting("app_access_key"),
             runtime.setting("app_secret"),
@@ -325,12 +292,12 @@ def _authenticator(runtime: ProviderRuntime) -> RequestAuth:
     return BearerTokenAuthenticator(token=runtime.setting("management_token"))
 
 
-def _check_credentials(block: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
-    if _minting(block) or block.get("management_token"):
+def _check_credentials(settings: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
+    if _minting(settings) or settings.get("management_token"):
         return None
-    if block.get("app_access_key") or block.get("app_secret"):
+    if settings.get("app_access_key") or settings.get("app_secret"):
         pair = ("app_access_key", "app_secret")
-        have, missing = pair if block.get("app_access_key") else pair[::-1]
+        have, missing = pair if settings.get("app_access_key") else pair[::-1]
         return f"hms.{missing} is required with hms.{have} (or set hms.management_token)"
     return (
         "hms needs credentials: set hms.app_access_key and hms.app_secret (preferred: the tap "
@@ -338,8 +305,8 @@ def _check_credentials(block: Mapping[str, Any], config: Mapping[str, Any]) -> s
     )
 
 
-def _check_token_lifetime(block: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
-    lifetime = block.get("token_lifetime_seconds")
+def _check_token_lifetime(settings: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
+    lifetime = settings.get("token_lifetime_seconds")
     if lifetime is not None and not (_is_int(lifetime) and lifetime > 0):
         return "hms.token_lifetime_seconds must be a positive number of seconds"
     return None

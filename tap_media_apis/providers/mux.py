@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit, urlunsplit
 
 from singer_sdk import typing as th
 from singer_sdk.authenticators import BasicAuthenticator
+from typing_extensions import override
 
-from tap_media_apis.core.paging import CursorPaginator
+from tap_media_apis.core.masks import Mask, url_without_credentials
+from tap_media_apis.core.paging import CursorPaginator, Paging
 from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.stream import ProviderStream
 
@@ -47,6 +48,7 @@ class PlaybackParentStream(MuxStream):
     # playback ids on every run (the scan is full anyway: §1 has no server-side filter).
     children_follow_old_records = True
 
+    @override
     def generate_child_contexts(
         self, record: dict[str, Any], context: Context | None
     ) -> Iterable[Context | None]:
@@ -66,10 +68,8 @@ class VideoAssets(PlaybackParentStream):
     path = "/video/v1/assets"
     replication_key = "created_at"
     object_type = "asset"
-
-    def get_new_paginator(self) -> NextCursorPaginator:
-        # Mux calls cursors more reliable than pages for large collections (§1).
-        return NextCursorPaginator(self.page_size, self.records_in)
+    # Mux calls cursors more reliable than pages for large collections (§1).
+    paging = Paging(NextCursorPaginator)
 
 
 class VideoLiveStreams(PlaybackParentStream):
@@ -78,34 +78,14 @@ class VideoLiveStreams(PlaybackParentStream):
     replication_key = "created_at"
     object_type = "live_stream"
 
-    #: Anyone holding these can broadcast to the stream (§1.2): never in records.
-    credentials: ClassVar[tuple[str, ...]] = ("stream_key", "srt_passphrase")
-
-    def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        shaped = super().shape_record(record)
-        for name in self.credentials:
-            if name in shaped:
-                shaped[name] = None
-        if shaped.get("simulcast_targets"):
-            shaped["simulcast_targets"] = [
-                _mask_simulcast_target(target) for target in shaped["simulcast_targets"]
-            ]
-        return shaped
-
-
-def _mask_simulcast_target(target: Any) -> Any:
-    """A simulcast target without the third-party stream key, and its URL without the
-    query (an SRT URL carries ``streamid`` and ``passphrase`` there) or user info."""
-    if not isinstance(target, dict):
-        return target
-    masked = dict(target)
-    if "stream_key" in masked:
-        masked["stream_key"] = None
-    if isinstance(masked.get("url"), str):
-        parts = urlsplit(masked["url"])
-        host = parts.netloc.rsplit("@", 1)[-1]
-        masked["url"] = urlunsplit((parts.scheme, host, parts.path, "", ""))
-    return masked
+    # Anyone holding these can broadcast to the stream (§1.2): never in records. A
+    # simulcast URL loses its query (an SRT URL carries streamid and passphrase there).
+    masks = (
+        Mask("stream_key"),
+        Mask("srt_passphrase"),
+        Mask("simulcast_targets[].stream_key"),
+        Mask("simulcast_targets[].url", hide=url_without_credentials),
+    )
 
 
 class VideoPlaybacks(MuxStream):
@@ -118,14 +98,13 @@ class VideoPlaybacks(MuxStream):
     name = "mux_video_playbacks"
     parent_stream_type = VideoAssets
     extra_parent_stream_types = (VideoLiveStreams,)
-    needs_requests = False
+    derived_from_parent = True
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        if not context:
-            return
+    @override
+    def records_from_parent(self, context: Context) -> Iterable[dict[str, Any]]:
         owner = {"type": context["object_type"], "id": context["object_id"]}
         for playback in context["playback_ids"]:
-            yield self.shape_record({**playback, "object": owner})
+            yield {**playback, "object": owner}
 
 
 class SystemSigningKeys(MuxStream):

@@ -13,10 +13,11 @@ from typing import Any
 import requests
 from singer_sdk import typing as th
 from singer_sdk.authenticators import BearerTokenAuthenticator
-from singer_sdk.pagination import BaseAPIPaginator
+from typing_extensions import override
 
 from tap_media_apis.core.decode import json_body
-from tap_media_apis.core.paging import PageNumberLimitPaginator, RecordsOf, SinglePage
+from tap_media_apis.core.paging import NO_PAGING, PageNumberLimitPaginator, Paging, RecordsOf
+from tap_media_apis.core.partitions import PartitionsOver, from_setting
 from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.stream import ProviderStream
 
@@ -38,6 +39,7 @@ class TotalCountPaginator(PageNumberLimitPaginator):
     def __init__(self, page_size: int, records_of: RecordsOf) -> None:
         super().__init__(page_size, records_of, size_param="per_page")
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         body = json_body(response)
         per_page = _count(body, "per_page") or self.page_size
@@ -59,6 +61,11 @@ class ShutterstockStream(ProviderStream):
     provider_name = "shutterstock"
 
 
+def media_partitions(paths: Any) -> PartitionsOver:
+    """One partition per media path, with the API's own singular name for it."""
+    return PartitionsOver("media_path", paths, lambda path: {"media_type": MEDIA_TYPES[path]})
+
+
 class MediaStream(ShutterstockStream):
     """One partition per media path; ``media_type`` is part of the key.
 
@@ -67,13 +74,7 @@ class MediaStream(ShutterstockStream):
 
     primary_keys = ["media_type", "id"]
 
-    def media_paths(self) -> list[str]:
-        raise NotImplementedError
-
-    @property
-    def partitions(self) -> list[dict[str, Any]]:
-        return [{"media_path": p, "media_type": MEDIA_TYPES[p]} for p in self.media_paths()]
-
+    @override
     def add_context(self, record: dict[str, Any], context: Any) -> None:
         super().add_context(record, context)
         # Categories have no media_type; search hits carry it, but never trust a null key.
@@ -84,13 +85,9 @@ class MediaStream(ShutterstockStream):
 class MediaCategories(MediaStream):
     name = "shutterstock_media_categories"
     path = "/v2/{media_path}/categories"
-
-    def media_paths(self) -> list[str]:
-        # Audio has no categories endpoint (only genres/instruments/moods, §3 "Real paths").
-        return ["images", "videos"]
-
-    def get_new_paginator(self) -> BaseAPIPaginator[Any]:
-        return SinglePage()  # no paging parameters (§3.1)
+    # Audio has no categories endpoint (only genres/instruments/moods, §3 "Real paths").
+    partitions_over = media_partitions(("images", "videos"))
+    paging = NO_PAGING  # no paging parameters (§3.1)
 
 
 class MediaSearch(MediaStream):
@@ -99,22 +96,20 @@ class MediaSearch(MediaStream):
     # Audio times carry UTC offsets ("2016-08-16T14:30:03-04:00", §3.4); added_date is a
     # plain date and stays one. No replication key: search hits are not a change feed.
     timestamp_fields = ("published_time", "updated_time", "submitted_time", "deleted_time")
+    partitions_over = media_partitions(from_setting("media_types", DEFAULT_MEDIA_TYPES))
+    paging = Paging(TotalCountPaginator)
 
+    @override
     @classmethod
-    def unavailable_reason(cls, block: Mapping[str, Any]) -> str | None:
-        if not str(block.get("search_query") or "").strip():
+    def unavailable_reason(cls, provider_config: Mapping[str, Any]) -> str | None:
+        if not str(provider_config.get("search_query") or "").strip():
             return "shutterstock.search_query is not set (the search endpoints need a query)"
         return None
 
-    def media_paths(self) -> list[str]:
-        return list(dict.fromkeys(self.runtime.setting("media_types") or DEFAULT_MEDIA_TYPES))
-
+    @override
     def get_url_params(self, context: Any, next_page_token: Any) -> dict[str, Any]:
         # view=full: the default minimal view leaves out keywords, categories, dates (§3.2).
         return {"query": str(self.runtime.setting("search_query")).strip(), "view": "full"}
-
-    def get_new_paginator(self) -> BaseAPIPaginator[Any]:
-        return TotalCountPaginator(self.page_size, self.records_in)
 
 
 class User(ShutterstockStream):
@@ -130,8 +125,8 @@ def _authenticator(runtime: ProviderRuntime) -> BearerTokenAuthenticator:
     return BearerTokenAuthenticator(token=runtime.setting("access_token"))
 
 
-def _check_media_types(block: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
-    value = block.get("media_types")
+def _check_media_types(settings: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
+    value = settings.get("media_types")
     known = ", ".join(DEFAULT_MEDIA_TYPES)
     if value is None:
         return None

@@ -25,6 +25,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from typing_extensions import override
+
 from tap_media_apis.sandbox.api import (
     BadRequest,
     Request,
@@ -235,6 +237,7 @@ class AssemblyAISandbox(SandboxProvider):
 
     # -- the sandbox contract -------------------------------------------------------------
 
+    @override
     def routes(self) -> list[Route]:
         return [
             route("GET", "/v2/transcript", self._list),
@@ -244,12 +247,14 @@ class AssemblyAISandbox(SandboxProvider):
             route("GET", r"/lemur/v3/(?P<id>[^/]+)", self._lemur),
         ]
 
+    @override
     def authorize(self, request: Request) -> Response | None:
         # The raw key only (§2 "Auth"): "Bearer <key>" is refused like a wrong key.
         if request.headers.get("Authorization") != API_KEY:
             return json_response({"error": AUTH_ERROR}, 401)
         return None
 
+    @override
     def tap_config(self, base_url: str) -> dict[str, Any]:
         return {
             "api_key": API_KEY,
@@ -257,6 +262,7 @@ class AssemblyAISandbox(SandboxProvider):
             "base_url": base_url,
         }
 
+    @override
     def expected_counts(self) -> dict[str, int]:
         completed = self.completed()
         return {
@@ -269,6 +275,7 @@ class AssemblyAISandbox(SandboxProvider):
             "assemblyai_lemur_responses": len(LEMUR_REQUEST_IDS),
         }
 
+    @override
     def advance(self) -> None:
         """An hour later: in-progress transcripts move on and new ones arrive."""
         self.now += timedelta(hours=1)
@@ -285,6 +292,7 @@ class AssemblyAISandbox(SandboxProvider):
             status = "queued" if number >= new - 2 else "completed"
             self._add(self._new(created, status))
 
+    @override
     def secrets(self) -> list[str]:
         return [API_KEY]
 

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
 
+from typing_extensions import override
+
 from tap_media_apis.sandbox.api import (
     BadRequest,
     Request,
@@ -414,6 +416,7 @@ class BasecampSandbox(SandboxProvider):
         )
         return message
 
+    @override
     def advance(self) -> None:
         """New and edited to-dos and messages, all updated after everything before."""
         self._advances += 1
@@ -439,6 +442,7 @@ class BasecampSandbox(SandboxProvider):
 
     # -- API ----------------------------------------------------------------------------
 
+    @override
     def routes(self) -> list[Route]:
         account = f"/{ACCOUNT_ID}"
         bucket_schedule = account + r"/buckets/(?P<project>\d+)/schedules/(?P<schedule>\d+)"
@@ -451,6 +455,7 @@ class BasecampSandbox(SandboxProvider):
             route("GET", account + r"/projects/recordings\.json", self._recordings),
         ]
 
+    @override
     def authorize(self, request: Request) -> Response | None:
         if request.path == TOKEN_PATH:
             return None
@@ -571,6 +576,7 @@ class BasecampSandbox(SandboxProvider):
 
     # -- harness -------------------------------------------------------------------------
 
+    @override
     def tap_config(self, base_url: str) -> dict[str, Any]:
         return {
             "account_id": ACCOUNT_ID,
@@ -586,6 +592,7 @@ class BasecampSandbox(SandboxProvider):
     def _active(self, kind: str) -> int:
         return sum(1 for r in self.recordings if r["type"] == kind and r["status"] == "active")
 
+    @override
     def expected_counts(self) -> dict[str, int]:
         enabled = [s for s in self.schedules.values() if s["enabled"]]
         return {
@@ -596,5 +603,6 @@ class BasecampSandbox(SandboxProvider):
             "basecamp_messages": self._active("Message"),
         }
 
+    @override
     def secrets(self) -> list[str]:
         return [CLIENT_SECRET, *self.issued_refresh_tokens, *self.access_tokens]

@@ -34,6 +34,8 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from typing_extensions import override
+
 from tap_media_apis.sandbox.api import (
     Request,
     Response,
@@ -361,6 +363,7 @@ class HmsSandbox(SandboxProvider):
 
     # -- routes -----------------------------------------------------------------------
 
+    @override
     def routes(self) -> list[Route]:
         return [
             route("GET", "/v2/rooms", self._rooms),
@@ -444,14 +447,17 @@ class HmsSandbox(SandboxProvider):
 
     # -- auth, config, counts ----------------------------------------------------------
 
+    @override
     def authorize(self, request: Request) -> Response | None:
         token = request.bearer_token()
         problem = _token_problem(token) if token else "not found"
         return _error(401, "Token validation error", problem) if problem else None
 
+    @override
     def tap_config(self, base_url: str) -> dict[str, Any]:
         return {"app_access_key": ACCESS_KEY, "app_secret": APP_SECRET, "base_url": base_url}
 
+    @override
     def expected_counts(self) -> dict[str, int]:
         return {
             "hms_rooms": len(self.rooms),
@@ -468,9 +474,11 @@ class HmsSandbox(SandboxProvider):
             "hms_recordings": len(self.recordings),
         }
 
+    @override
     def secrets(self) -> list[str]:
         return [APP_SECRET, STORAGE_SECRET]
 
+    @override
     def advance(self) -> None:
         """A day on: new rooms, sessions, peers, events and recordings; some updates.
 

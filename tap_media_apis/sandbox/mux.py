@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from typing_extensions import override
+
 from tap_media_apis.sandbox.api import (
     Request,
     Response,
@@ -91,6 +93,7 @@ class MuxSandbox(SandboxProvider):
 
     # -- routes -------------------------------------------------------------------------
 
+    @override
     def routes(self) -> list[Route]:
         return [
             route("GET", "/video/v1/assets", self._list_assets),
@@ -174,6 +177,7 @@ class MuxSandbox(SandboxProvider):
                         )
         return mux_error(404, "not_found", "Playback ID not found")
 
+    @override
     def authorize(self, request: Request) -> Response | None:
         if request.basic_credentials() != (TOKEN_ID, TOKEN_SECRET):
             return mux_error(401, "unauthorized", "Unauthorized request")
@@ -181,9 +185,11 @@ class MuxSandbox(SandboxProvider):
 
     # -- what the tap should see -------------------------------------------------------
 
+    @override
     def tap_config(self, base_url: str) -> dict[str, Any]:
         return {"token_id": TOKEN_ID, "token_secret": TOKEN_SECRET, "base_url": base_url}
 
+    @override
     def expected_counts(self) -> dict[str, int]:
         playbacks = sum(len(row["playback_ids"]) for row in [*self.assets, *self.live_streams])
         return {
@@ -197,6 +203,7 @@ class MuxSandbox(SandboxProvider):
             "mux_video_signing_keys": len(self.signing_keys),
         }
 
+    @override
     def secrets(self) -> list[str]:
         # Live-stream credentials too: the tap masks them (docs/providers/mux.md).
         values = [TOKEN_SECRET]
@@ -207,6 +214,7 @@ class MuxSandbox(SandboxProvider):
                 values += [value for _, value in parse_qsl(urlsplit(target["url"]).query)]
         return values
 
+    @override
     def advance(self) -> None:
         """A day later: new assets (some uploaded), a live stream goes live (and records),
         a new live stream, key, vocabulary and restriction, two restrictions edited, a

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import msgspec
+from typing_extensions import override
 
 from tap_media_apis.sandbox.api import BadRequest, Request, Response, SandboxProvider, json_response
 from tap_media_apis.sandbox.faults import HTML_502, FaultPlan
@@ -218,6 +219,7 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = "tap-media-apis-sandbox"
 
+        @override
         def setup(self) -> None:
             super().setup()
             # Headers and body leave in separate writes: without TCP_NODELAY, Nagle holds
@@ -230,6 +232,7 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             self._serve()
 
+        @override
         def log_message(self, format: str, *args: Any) -> None:
             return None  # the request log holds what matters, without credentials
 

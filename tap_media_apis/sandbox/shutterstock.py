@@ -17,6 +17,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote
 
+from typing_extensions import override
+
 from tap_media_apis.sandbox.api import (
     Request,
     Response,
@@ -268,6 +270,7 @@ class ShutterstockSandbox(SandboxProvider):
 
     # -- endpoints -----------------------------------------------------------------------
 
+    @override
     def routes(self) -> list[Route]:
         return [
             route("GET", "/v2/(images|videos)/categories", self._categories),
@@ -333,6 +336,7 @@ class ShutterstockSandbox(SandboxProvider):
             }
         )
 
+    @override
     def authorize(self, request: Request) -> Response | None:
         if not (request.headers.get("User-Agent") or "").strip():
             return _error(400, "Requests must include a User-Agent header")
@@ -342,14 +346,17 @@ class ShutterstockSandbox(SandboxProvider):
 
     # -- the harness ------------------------------------------------------------------------
 
+    @override
     def advance(self) -> None:
         """New uploads that match the query appear at the top of each search."""
         for media, count in NEW_HITS_PER_ADVANCE.items():
             self._add_hits(media, count * self.scale)
 
+    @override
     def tap_config(self, base_url: str) -> dict[str, Any]:
         return {"access_token": ACCESS_TOKEN, "search_query": SEARCH_QUERY, "base_url": base_url}
 
+    @override
     def expected_counts(self) -> dict[str, int]:
         terms = SEARCH_QUERY.split()
         return {
@@ -361,6 +368,7 @@ class ShutterstockSandbox(SandboxProvider):
             "shutterstock_user": 1,
         }
 
+    @override
     def secrets(self) -> list[str]:
         return [ACCESS_TOKEN]
 

@@ -67,3 +67,16 @@ def test_a_hold_started_while_waiting_for_a_slot_is_respected() -> None:
     pacer._sleep = sleep_and_hold
     pacer.acquire()
     assert fake.now >= 11.0
+
+
+def test_a_window_limit_holds_over_every_closed_window() -> None:
+    """50 per 10 s at 5/s: even spacing alone puts 51 in [t, t + 10]; the window must not."""
+    fake = FakeTime()
+    pacer = RequestPacer(5, window_seconds=10, clock=fake.clock, sleep=fake.sleep)
+    sent_at = []
+    for _ in range(160):
+        pacer.acquire()
+        sent_at.append(fake.now)
+    assert all(later - earlier > 10 for earlier, later in zip(sent_at, sent_at[50:]))
+    # ... and it costs little: 160 requests in well under 34 s (5/s would be 31.8 s).
+    assert sent_at[-1] < 34

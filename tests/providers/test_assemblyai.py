@@ -273,7 +273,7 @@ def _request() -> HTTPRequest:
 def test_prev_url_paginator_on_its_own() -> None:
     paginator = PrevUrlPaginator()
     first = _request()
-    paginator.shape(first)
+    paginator.apply_to(first)
     assert (first.url, first.params) == (LIST, {"limit": 200})
 
     page = {
@@ -286,7 +286,7 @@ def test_prev_url_paginator_on_its_own() -> None:
     paginator.advance(_response(page))
     assert not paginator.finished
     second = _request()
-    paginator.shape(second)
+    paginator.apply_to(second)
     # Only before_id from prev_url; the stream's params stay; next_url is ignored.
     assert (second.url, second.params) == (LIST, {"limit": 200, "before_id": tid(5)})
 
@@ -313,7 +313,7 @@ def test_prev_url_paginator_stops_on_an_empty_page_and_follows_odd_urls() -> Non
         )
     )
     request = _request()
-    odd.shape(request)
+    odd.apply_to(request)
     assert (request.url, request.params) == (f"{LIST}?limit=200&page=2", {})
 
 

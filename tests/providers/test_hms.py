@@ -301,7 +301,7 @@ def test_start_cursor_paginator_stop_rules(
 ) -> None:
     paginator = StartCursorPaginator(10, data_of)
     first = SimpleNamespace(params={"enabled": "true"})
-    paginator.shape(first)
+    paginator.apply_to(first)
     assert first.params == {"enabled": "true", "limit": 10}  # no start on the first page
 
     paginator.advance(page_response(body))
@@ -309,7 +309,7 @@ def test_start_cursor_paginator_stop_rules(
     assert paginator.finished is finished
     if not finished:
         second = SimpleNamespace(params={})
-        paginator.shape(second)
+        paginator.apply_to(second)
         assert second.params == {"limit": 10, "start": start}
 
 
@@ -317,7 +317,7 @@ def test_next_cursor_paginator_follows_next_until_absent() -> None:
     paginator = NextCursorPaginator(100)
     paginator.advance(page_response({"limit": 100, "total": 230, "next": "c1", "events": []}))
     request = SimpleNamespace(params={"room_id": "r1"})
-    paginator.shape(request)
+    paginator.apply_to(request)
     assert request.params == {"room_id": "r1", "limit": 100, "start": "c1"}
     paginator.advance(page_response({"limit": 30, "total": 230, "events": [{}] * 30}))
     assert paginator.finished

@@ -239,7 +239,7 @@ class TestTotalCountPaginator:
         pages = paginator(200)
         pages.advance(envelope(200, page=1, per_page=200, total=900))
         request = type("Req", (), {"params": {"query": "mountain"}})()
-        pages.shape(request)  # type: ignore[arg-type]
+        pages.apply_to(request)  # type: ignore[arg-type]
         assert request.params == {"query": "mountain", "page": 2, "per_page": 200}
 
 

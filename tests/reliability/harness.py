@@ -68,7 +68,7 @@ def fanout_providers() -> list[str]:
         name
         for name in ready_providers()
         if any(
-            stream.parent_stream_type is not None and stream.needs_requests
+            stream.parent_stream_type is not None and not stream.derived_from_parent
             for stream in BY_NAME[name].streams
         )
     ]

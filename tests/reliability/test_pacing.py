@@ -7,6 +7,7 @@ at 5/s sends at 0.0, 0.2, ... 1.0 s, and jitter of a millisecond puts six in one
 
 from __future__ import annotations
 
+import bisect
 import math
 import signal
 from pathlib import Path
@@ -31,7 +32,7 @@ from tests.reliability.harness import (
     token_paths,
 )
 
-#: Requests per second each API documents (api-reference.md "Rate limits"):
+#: Requests per second each API documents (docs/providers/<api>.md, "Rate limits"):
 #: Mux ~5 GET/s; Basecamp 50 per 10 s per IP; AssemblyAI 20,000 per 5 minutes.
 DOCUMENTED = {"mux": 5.0, "basecamp": 50 / 10, "assemblyai": 20_000 / 300}
 #: 100ms and Shutterstock publish no general limit: the default must be conservative.
@@ -83,7 +84,7 @@ def chain(provider: str) -> list[str]:
     children = [
         stream
         for stream in BY_NAME[provider].streams
-        if stream.parent_stream_type is not None and stream.needs_requests
+        if stream.parent_stream_type is not None and not stream.derived_from_parent
     ]
     lineage = [s for child in children for s in (*ancestors(child), child)]
     return list(dict.fromkeys(str(stream.name) for stream in lineage))
@@ -129,3 +130,31 @@ def test_a_configured_rate_holds_across_child_fan_out_threads(tmp_path: Path) ->
         assert len(entries) >= 3 * rate, f"{name}: too few requests to measure a pace"
         assert peak_rate(entry["time"] for entry in entries) <= rate + EDGE, name
         assert max_in_flight(entries) >= 2, f"{name}: no child requests overlapped"
+
+
+def test_basecamp_default_pace_never_exceeds_50_requests_in_any_10_seconds(
+    tmp_path: Path,
+) -> None:
+    """Basecamp counts 50 requests in ANY 10-second window (closed): no tolerance here."""
+    with run_sandbox(["basecamp"]) as sandbox:
+        config = sandbox_config(sandbox, ["basecamp"])
+        config["basecamp"].pop("requests_per_second", None)  # the default pace, as shipped
+        config["basecamp"]["max_concurrency"] = 4  # child fan-out threads share the pace
+        skip = token_paths(config)
+        live = LiveTap(tap_args(tmp_path, config), tmp_path, clean_env())
+
+        def measured() -> int:
+            return len(api_requests(sandbox.requests, "basecamp", skip_paths=skip))
+
+        # 60 requests span 12 s at the pace: more than one full window.
+        live.wait_until(lambda: measured() >= 60, timeout=60)
+        if live.proc.poll() is None:
+            live.proc.send_signal(signal.SIGTERM)
+        run = live.finish(timeout=30)
+        times = sorted(
+            e["time"] for e in api_requests(sandbox.requests, "basecamp", skip_paths=skip)
+        )
+    assert run.returncode in (0, 128 + signal.SIGTERM), run.tail()
+    assert len(times) >= 55
+    busiest = max(bisect.bisect_right(times, start + 10.0) - i for i, start in enumerate(times))
+    assert busiest <= 50

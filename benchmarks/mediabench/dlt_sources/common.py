@@ -1,7 +1,7 @@
 """What the five dlt configs share: paginators for the end rules dlt has no setting for.
 
 The original configs (shared/origin/*.md) are dlt rest_api sketches; these configs fix
-them to the real API semantics of shared/api-reference.md, as a careful dlt user would,
+them to the real API semantics of docs/providers/<api>.md, as a careful dlt user would,
 with dlt's own classes where one fits and a small subclass where none does.
 """
 
