@@ -65,3 +65,11 @@ def sync(
         elif message["type"] == "SCHEMA":
             result.schemas[message["stream"]] = message["schema"]
     return result
+
+
+def declared(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records without an empty ``extra_fields`` (for comparing with API payloads)."""
+    return [
+        {k: v for k, v in record.items() if not (k == "extra_fields" and v is None)}
+        for record in records
+    ]

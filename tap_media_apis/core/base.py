@@ -21,6 +21,7 @@ from tap_media_apis.core.paging import PAGE_NUMBER_PAGING, Paging
 from tap_media_apis.core.partitions import PartitionsOver
 from tap_media_apis.core.schemas import load_schema
 from tap_media_apis.core.session import Session
+from tap_media_apis.core.shaping import EXTRA_FIELDS, EXTRA_FIELDS_SCHEMA
 
 if TYPE_CHECKING:
     from singer_sdk import Tap
@@ -90,7 +91,10 @@ class StreamBase(RESTStream[Any]):
 
     def __init__(self, tap: Tap, runtime: ProviderRuntime) -> None:
         self.runtime = runtime
-        super().__init__(tap, schema=self.stream_schema())
+        schema = self.stream_schema()
+        # Every stream has the column for fields its schema does not declare (core/shaping.py).
+        schema["properties"].setdefault(EXTRA_FIELDS, dict(EXTRA_FIELDS_SCHEMA))
+        super().__init__(tap, schema=schema)
         self._sessions = threading.local()
         runtime.register(self)
 

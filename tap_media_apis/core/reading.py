@@ -96,7 +96,7 @@ class PagedReads(RetriedRequests):
             time_fields=tuple(dict.fromkeys(time_fields)),
             replication_key=replication_key,
             masks=self.masks,
-            keep_extra=bool(self.config.get("keep_extra_fields", False)),
+            keep_extra=bool(self.config.get("keep_extra_fields", True)),
         )
 
     def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,15 @@ def config_schema(providers: Iterable[Provider]) -> dict[str, Any]:
             ),
         ),
         th.Property(
+            "keep_extra_fields",
+            th.BooleanType,
+            default=True,
+            description=(
+                "Keep fields an API sends that a stream's schema does not declare, in the "
+                "JSON column extra_fields (null when there are none); false drops them."
+            ),
+        ),
+        th.Property(
             "request_timeout",
             th.NumberType,
             default=60,

@@ -77,6 +77,6 @@ def test_a_window_limit_holds_over_every_closed_window() -> None:
     for _ in range(160):
         pacer.acquire()
         sent_at.append(fake.now)
-    assert all(later - earlier > 10 for earlier, later in zip(sent_at, sent_at[50:]))
+    assert all(later - earlier > 10 for earlier, later in zip(sent_at, sent_at[50:], strict=False))
     # ... and it costs little: 160 requests in well under 34 s (5/s would be 31.8 s).
     assert sent_at[-1] < 34

@@ -22,8 +22,8 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from tap_media_apis.core.errors import connection_problem
-from tap_media_apis.core.session import Session
 from tap_media_apis.core.http_policy import no_retry_can_help
+from tap_media_apis.core.session import Session
 from tap_media_apis.core.transport import DirectAdapter, HeaderParsedResponse
 
 BODY = {"data": [{"id": n, "name": f"item {n}"} for n in range(50)]}

@@ -24,7 +24,7 @@ from tap_media_apis.sandbox.basecamp import (
     BasecampSandbox,
 )
 from tap_media_apis.tap import TapMediaApis
-from tests.helpers import SyncResult, sync
+from tests.helpers import SyncResult, declared, sync
 
 BASE = "https://3.basecampapi.com/999999999"
 TOKEN_URL = "https://launchpad.37signals.com/authorization/token"
@@ -397,7 +397,7 @@ def test_schedules_come_from_enabled_dock_items_only(requests_mock: rm.Mocker) -
         "created_at": "2025-04-05T11:16:29.846000Z",  # -05:00 offsets normalised to UTC
         "updated_at": "2025-04-13T10:30:21.843000Z",
     }
-    assert result.records["basecamp_schedules"] == [expected]
+    assert declared(result.records["basecamp_schedules"]) == [expected]
     assert ids(result, "basecamp_schedule_entries") == [e["id"] for e in entries]
     for entry in result.records["basecamp_schedule_entries"]:
         assert (entry["project_id"], entry["schedule_id"]) == (101, schedule_id)

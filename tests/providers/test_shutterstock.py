@@ -20,7 +20,7 @@ from tap_media_apis.core.errors import ConfigError, ProviderAPIError
 from tap_media_apis.providers.shutterstock import TotalCountPaginator
 from tap_media_apis.sandbox import run_sandbox
 from tap_media_apis.tap import TapMediaApis
-from tests.helpers import SyncResult, sync
+from tests.helpers import SyncResult, declared, sync
 
 BASE = "https://api.shutterstock.com"
 TOKEN = "sstk-test-access-token-7f3a"
@@ -384,7 +384,7 @@ def test_categories_make_no_audio_request(requests_mock: rm.Mocker) -> None:
         "/v2/videos/categories",
     ]
     assert all(r.query == "" for r in requests_mock.request_history)  # no paging params
-    assert result.records[CATEGORIES] == [
+    assert declared(result.records[CATEGORIES]) == [
         {"id": "1", "name": "Animals/Wildlife", "media_type": "image"},
         {"id": "12", "name": "Nature", "media_type": "image"},
         {"id": "1", "name": "Animals/Wildlife", "media_type": "video"},
@@ -400,7 +400,7 @@ def test_user_is_one_bare_record(requests_mock: rm.Mocker) -> None:
 
     (request,) = requests_mock.request_history
     assert (urlsplit(request.url).path, request.query) == ("/v2/user", "")
-    assert result.records[USER] == [USER_BODY]
+    assert declared(result.records[USER]) == [USER_BODY]
     assert schema_messages(result)[USER]["key_properties"] == ["id"]
 
 
