@@ -10,28 +10,52 @@ from pathlib import Path
 
 from tap_media_apis.core.errors import TapMediaApisError
 from tap_media_apis.tap import TapMediaApis
+from tap_media_apis.taps import TAPS
 
 FILE_OPTIONS = ("--config", "--state", "--catalog")
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, tap_name: str = TapMediaApis.name) -> None:
     args = sys.argv[1:] if argv is None else argv
+    tap_class = TAPS[tap_name]
     try:
         check_input_files(args)
-        TapMediaApis.exit_at_once_on_signal = True
-        TapMediaApis.cli.main(args=args, prog_name="tap-media-apis")
+        tap_class.exit_at_once_on_signal = True
+        tap_class.side_by_side_allowed = True
+        tap_class.cli.main(args=args, prog_name=tap_name)
     except TapMediaApisError as exc:
-        fail(str(exc))
+        fail(tap_name, str(exc))
     except Exception as exc:  # anything else still gets one line, traceback only at debug
-        fail(f"unexpected {type(exc).__name__}: {exc}")
+        fail(tap_name, f"unexpected {type(exc).__name__}: {exc}")
 
 
-def fail(message: str) -> None:
+def mux() -> None:
+    main(tap_name="tap-mux")
+
+
+def assemblyai() -> None:
+    main(tap_name="tap-assemblyai")
+
+
+def shutterstock() -> None:
+    main(tap_name="tap-shutterstock")
+
+
+def hms() -> None:
+    main(tap_name="tap-100ms")
+
+
+def basecamp() -> None:
+    main(tap_name="tap-basecamp")
+
+
+def fail(tap_name: str, message: str) -> None:
     logger = logging.getLogger("tap-media-apis")
     if logger.isEnabledFor(logging.DEBUG):
         traceback.print_exc()
     sys.stderr.flush()
-    print(f"tap-media-apis: error: {message}", file=sys.stderr, flush=True)
+    for line in message.splitlines() or [""]:
+        print(f"{tap_name}: error: {line}", file=sys.stderr, flush=True)
     sys.exit(1)
 
 

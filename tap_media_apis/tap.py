@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 import threading
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import click
@@ -13,17 +11,19 @@ from singer_sdk import Stream, Tap
 from singer_sdk.helpers.capabilities import TapCapabilities
 from typing_extensions import override
 
-from tap_media_apis.core.errors import ConfigError, TapMediaApisError
+from tap_media_apis.core.errors import ConfigError, ProviderFailures, TapMediaApisError
 from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.settings import (
     config_errors,
     config_schema,
     configured,
+    flat_config_errors,
     state_problem,
 )
 from tap_media_apis.core.stream import ProviderStream
 from tap_media_apis.core.writer import BufferedMsgSpecWriter
 from tap_media_apis.providers import PROVIDERS
+from tap_media_apis.side_by_side import SideBySide, exit_now, provider_line
 
 
 class TapMediaApis(Tap):
@@ -36,6 +36,7 @@ class TapMediaApis(Tap):
     capabilities = [*Tap.capabilities, TapCapabilities.TEST]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._side_by_side: SideBySide | None = None
         self._runtimes: dict[str, ProviderRuntime] = {}
         self._runtime_lock = threading.Lock()
         super().__init__(*args, **kwargs)
@@ -43,18 +44,32 @@ class TapMediaApis(Tap):
 
     # -- providers ------------------------------------------------------------------
 
+    #: Set for one API's own tap (``tap-mux``): its settings are at the config's top level.
+    flat_provider: ClassVar[Provider | None] = None
+
     @property
     def providers(self) -> list[Provider]:
+        if self.flat_provider is not None:
+            return [self.flat_provider]
         return configured(PROVIDERS, self.config)
+
+    def provider_config(self, provider: Provider) -> Mapping[str, Any]:
+        if self.flat_provider is not None:
+            return self.config
+        return self.config.get(provider.name) or {}
 
     def runtime(self, provider_name: str) -> ProviderRuntime:
         with self._runtime_lock:
             if provider_name not in self._runtimes:
-                provider = next(p for p in PROVIDERS if p.name == provider_name)
+                provider = next(p for p in self.offered() if p.name == provider_name)
                 self._runtimes[provider_name] = ProviderRuntime(
-                    provider, self.config.get(provider_name) or {}, self.config
+                    provider, self.provider_config(provider), self.config
                 )
             return self._runtimes[provider_name]
+
+    @classmethod
+    def offered(cls) -> tuple[Provider, ...]:
+        return (cls.flat_provider,) if cls.flat_provider is not None else PROVIDERS
 
     def close(self) -> None:
         for runtime in self._runtimes.values():
@@ -66,6 +81,10 @@ class TapMediaApis(Tap):
 
     @override
     def _handle_termination(self, signum: int, frame: Any) -> None:
+        if self._side_by_side is not None:
+            # The children write their own last STATE; the merged one follows.
+            self._side_by_side.stop(signum)
+            exit_now(signum)
         # The SDK writes the last STATE (resumable: unfinished streams keep only progress
         # markers), then exits 0, and Python's exit waits for every child-prefetch thread
         # to finish its requests and retries, which can take minutes. A stopped sync is
@@ -76,19 +95,83 @@ class TapMediaApis(Tap):
         except SystemExit:
             if not self.exit_at_once_on_signal:
                 raise SystemExit(128 + signum) from None
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(128 + signum)
+        exit_now(signum)
+
+    # -- the sync: providers side by side, failures isolated ------------------------------
+
+    #: Set by the console entry: several providers sync side by side in child processes
+    #: (in-process runs, as in tests, sync them in turn).
+    side_by_side_allowed: ClassVar[bool] = False
+
+    @override  # type: ignore[misc]  # final in the SDK: a pinned seam (core/sdk_seams.py)
+    def sync_all(self) -> None:
+        providers = [p for p in self.providers if self._selected_streams(p)]
+        side_by_side = (
+            self.side_by_side_allowed
+            and self.flat_provider is None
+            and len(providers) > 1
+            and self.config.get("providers_side_by_side", True)
+        )
+        if side_by_side:
+            self._side_by_side = SideBySide(self.config, self.catalog_dict, self.state)
+            failures = self._side_by_side.run(providers)
+        else:
+            errors = self._sync_in_turn(providers)
+            if len(errors) == 1:
+                raise errors[0][1]
+            failures = [provider_line(provider, str(exc)) for provider, exc in errors]
+        if failures:
+            raise ProviderFailures("\n".join(failures))
+
+    def _selected_streams(self, provider: Provider) -> list[Stream]:
+        names = set(provider.stream_names)
+        return [
+            stream
+            for name, stream in self.streams.items()
+            if name in names
+            and not stream.parent_stream_type
+            and (stream.selected or stream.has_selected_descendents)
+        ]
+
+    def _sync_in_turn(self, providers: list[Provider]) -> list[tuple[Provider, TapMediaApisError]]:
+        """The SDK's ``sync_all``, one provider at a time; a failure stops only its provider.
+
+        A failed stream is not finalized: its progress markers are dropped by the next
+        run, which resumes from the bookmark it started with.
+        """
+        self._reset_state_progress_markers()
+        self._set_compatible_replication_methods()
+        if self.state:
+            self._state_writer.write_state(self.state)
+        failures = []
+        for provider in providers:
+            try:
+                for stream in self._selected_streams(provider):
+                    stream.sync()
+                    stream.finalize_state_progress_markers()
+            except TapMediaApisError as exc:
+                failures.append((provider, exc))
+                if len(providers) > 1:
+                    self.logger.warning("%s failed (see the end); the others go on", provider.name)
+        for stream in self.streams.values():
+            stream.log_sync_costs()
+        if failures and self.state:
+            self._state_writer.write_state(self.state)
+        return failures
 
     # -- config and catalog ----------------------------------------------------------
 
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        errors = config_errors(PROVIDERS, self.config)
+        errors = self.config_problems()
         if errors and raise_errors:
             raise ConfigError("; ".join(errors))
         return errors or super()._validate_config(raise_errors=raise_errors)
+
+    def config_problems(self) -> list[str]:
+        if self.flat_provider is not None:
+            return flat_config_errors(self.flat_provider, self.config)
+        return config_errors(PROVIDERS, self.config)
 
     @override
     def load_state(self, state: dict[str, Any]) -> None:
@@ -102,7 +185,7 @@ class TapMediaApis(Tap):
         known = set(self.streams)
         unknown = sorted(set(self.input_catalog) - known)
         if unknown:
-            owners = {name: p.name for p in PROVIDERS for name in p.stream_names}
+            owners = {name: p.name for p in self.offered() for name in p.stream_names}
             hints = [
                 f"{name} (provider {owners[name]} is not configured)"
                 if name in owners
@@ -121,7 +204,7 @@ class TapMediaApis(Tap):
     def discover_streams(self) -> list[Stream]:
         providers = self.providers
         if not providers:
-            raise ConfigError(config_errors(PROVIDERS, self.config)[0])
+            raise ConfigError(self.config_problems()[0])
         streams: list[ProviderStream] = []
         for provider in providers:
             runtime = self.runtime(provider.name)

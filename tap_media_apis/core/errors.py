@@ -26,6 +26,10 @@ class ProviderAPIError(TapMediaApisError):
     """An API answered in a way the tap cannot continue from."""
 
 
+class ProviderFailures(TapMediaApisError):
+    """Some providers failed while the others finished: one line per failed provider."""
+
+
 def redact_url(url: str) -> str:
     """The URL with credentials in user-info or the query string masked."""
     parts = urlsplit(url)

@@ -74,9 +74,11 @@ def http_error_line(who: str, response: requests.Response, hint: str = "") -> st
     return f"{line} ({hint})" if hint else line
 
 
-def transport_error_line(who: str, exc: BaseException, method: str, url: str, check: str) -> str:
+def transport_error_line(
+    who: str, exc: BaseException, method: str, url: str, check: str, *, retried: bool = True
+) -> str:
     """One line for a request that got no answer; ``check`` names the setting to look at."""
-    ending = "" if no_retry_can_help(exc) else "; gave up after retries"
+    ending = "; gave up after retries" if retried and not no_retry_can_help(exc) else ""
     where = f"{method} {redact_url(url)}" if method else redact_url(url)
     return f"{who}: {connection_problem(exc)} for {where} (check {check}{ending})"
 

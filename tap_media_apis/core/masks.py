@@ -89,5 +89,6 @@ def rtmp_url_without_key(url: Any) -> Any:
         return url
     parts = urlsplit(url_without_credentials(url))
     app, _, key = parts.path.rstrip("/").rpartition("/")
-    path = f"{app}/{MASKED}" if app and key else parts.path
+    # No application path (rtmp://host/<key>): the only segment may be the key.
+    path = f"{app}/{MASKED}" if key else parts.path
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))

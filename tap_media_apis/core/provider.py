@@ -29,6 +29,8 @@ class Provider:
 
     name: str
     title: str
+    #: The executable of this API's own tap (``tap-mux``).
+    tap_name: str
     base_url: str
     requests_per_second: float
     settings: tuple[th.Property, ...]
@@ -48,6 +50,11 @@ class Provider:
     checks: tuple[Callable[[Mapping[str, Any], Mapping[str, Any]], str | None], ...] = field(
         default=()
     )
+
+    @property
+    def setting_names(self) -> set[str]:
+        """Names of the settings only this provider's block takes."""
+        return {str(prop.name) for prop in self.settings}
 
     @property
     def stream_names(self) -> list[str]:
@@ -78,6 +85,15 @@ class Provider:
         )
 
     def config_property(self) -> th.Property:
+        """This provider's settings as one block of the suite's config."""
+        return th.Property(
+            self.name,
+            th.ObjectType(*self.config_properties()),
+            description=f"{self.title}: leave out to skip this provider.",
+        )
+
+    def config_properties(self) -> list[th.Property]:
+        """This provider's own settings and the ones every provider has."""
         common: list[th.Property] = [
             th.Property(
                 "base_url",
@@ -107,11 +123,7 @@ class Provider:
                     description="Records per list request (the API maximum by default).",
                 )
             )
-        return th.Property(
-            self.name,
-            th.ObjectType(*self.settings, *common),
-            description=f"{self.title}: leave out to skip this provider.",
-        )
+        return [*self.settings, *common]
 
 
 class ProviderRuntime:

@@ -45,6 +45,10 @@ PRIVATE_SEAMS: dict[str, tuple[str, str]] = {
         "2bb79ae47769883a865515c9ad282da5f2a8c5e167e155c148ac76e7cb5306ee",
         "TapMediaApis._handle_termination: exit 128+signal at once",
     ),
+    "singer_sdk.tap_base:Tap.sync_all": (
+        "e4412393757b4cdc422ba4982705b0a06dfaf80ce249160aa9ab2a81cd7c00b5",
+        "TapMediaApis.sync_all (final in the SDK): providers side by side, failures isolated",
+    ),
     "singer_sdk.plugin_base:PluginBase._validate_config": (
         "0584b9e347e353fa7fd5151422a67881f8a8c790a2681e53fc5bdd4beb1c7ce5",
         "TapMediaApis._validate_config: one line per config problem",

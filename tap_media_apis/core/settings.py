@@ -13,8 +13,44 @@ from tap_media_apis.core.timestamps import is_valid
 DEFAULT_USER_AGENT = "tap-media-apis/0.1.0"
 
 
+#: Settings every tap of the suite takes at its top level, besides the SDK's own.
+SHARED_SETTINGS = (
+    "start_date",
+    "user_agent",
+    "keep_extra_fields",
+    "request_timeout",
+    "max_retries",
+    "max_retry_seconds",
+    "retry_backoff_seconds",
+    "retry_max_wait_seconds",
+)
+
+
 def config_schema(providers: Iterable[Provider]) -> dict[str, Any]:
+    """The suite's config: the shared settings and one block per provider."""
+    side_by_side = th.Property(
+        "providers_side_by_side",
+        th.BooleanType,
+        default=True,
+        description=(
+            "Sync the configured providers at the same time, each in its own process at its "
+            "own pace (false: one after another)."
+        ),
+    )
     return th.PropertiesList(
+        *shared_properties(),
+        side_by_side,
+        *(provider.config_property() for provider in providers),
+    ).to_dict()
+
+
+def flat_config_schema(provider: Provider) -> dict[str, Any]:
+    """One API's own tap: its settings at the top level, with the shared ones."""
+    return th.PropertiesList(*shared_properties(), *provider.config_properties()).to_dict()
+
+
+def shared_properties() -> list[th.Property]:
+    return [
         th.Property(
             "start_date",
             th.DateTimeType,
@@ -68,8 +104,7 @@ def config_schema(providers: Iterable[Provider]) -> dict[str, Any]:
             default=120,
             description="Longest single backoff wait, unless Retry-After asks for more.",
         ),
-        *(provider.config_property() for provider in providers),
-    ).to_dict()
+    ]
 
 
 def configured(providers: Iterable[Provider], config: Mapping[str, Any]) -> list[Provider]:
@@ -80,19 +115,43 @@ def config_errors(providers: Iterable[Provider], config: Mapping[str, Any]) -> l
     """Problems worth one line each, in the order a user should fix them."""
     providers = list(providers)
     chosen = configured(providers, config)
+    flat = sorted({s for p in providers for s in p.setting_names} & set(config))
+    if flat:
+        owner = next(p for p in providers if flat[0] in p.setting_names)
+        return [
+            f'{", ".join(flat)} must be inside a provider block (e.g. "{owner.name}": '
+            f'{{"{flat[0]}": ...}}), or run {owner.tap_name}, which takes them at the top level'
+        ]
     if not chosen:
         names = ", ".join(p.name for p in providers)
         return [f"no provider configured: add at least one of the blocks {names} to the config"]
-    errors: list[str] = []
-    start_date = config.get("start_date")
-    if start_date is not None and not (isinstance(start_date, str) and is_valid(start_date)):
-        errors.append(
-            f"start_date {start_date!r} is not an RFC 3339 date-time "
-            "(for example 2024-01-01T00:00:00Z)"
-        )
+    errors = shared_errors(config)
     for provider in chosen:
         errors.extend(provider.missing_settings(config[provider.name], config))
     return errors
+
+
+def flat_config_errors(provider: Provider, config: Mapping[str, Any]) -> list[str]:
+    """Problems of the config of one API's own tap (its settings at the top level)."""
+    errors = shared_errors(config)
+    if isinstance(config.get(provider.name), Mapping):
+        errors.append(
+            f"the {provider.name} settings go at the top level of this config, not in a "
+            f'"{provider.name}" block (that nesting is tap-media-apis\' config)'
+        )
+        return errors
+    errors.extend(provider.missing_settings(config, config))
+    return errors
+
+
+def shared_errors(config: Mapping[str, Any]) -> list[str]:
+    start_date = config.get("start_date")
+    if start_date is not None and not (isinstance(start_date, str) and is_valid(start_date)):
+        return [
+            f"start_date {start_date!r} is not an RFC 3339 date-time "
+            "(for example 2024-01-01T00:00:00Z)"
+        ]
+    return []
 
 
 def state_problem(state: Mapping[str, Any]) -> str | None:

@@ -232,6 +232,7 @@ def _authenticator(runtime: ProviderRuntime) -> APIKeyAuthenticator:
 PROVIDER = Provider(
     name="assemblyai",
     title="AssemblyAI",
+    tap_name="tap-assemblyai",
     base_url="https://api.assemblyai.com",
     # 20,000 requests per 5 minutes per account (§2 "Rate limits").
     requests_per_second=66,

@@ -97,7 +97,12 @@ class LaunchpadRefreshAuth(RefreshingTokenAuth):
             )
         except TRANSPORT_ERRORS as exc:
             line = transport_error_line(
-                "token refresh failed", exc, "POST", self.token_url, "basecamp.token_url"
+                "token refresh failed",
+                exc,
+                "POST",
+                self.token_url,
+                "basecamp.token_url",
+                retried=False,  # not yet: the stream's send retries it
             )
             if no_retry_can_help(exc):  # a host that does not exist: retrying cannot help
                 raise TokenRefused(line) from None
@@ -326,6 +331,7 @@ class Messages(Recordings):
 PROVIDER = Provider(
     name="basecamp",
     title="Basecamp",
+    tap_name="tap-basecamp",
     base_url="https://3.basecampapi.com",
     # §5 "Rate limits": 50 requests per 10 s per IP.
     requests_per_second=5,

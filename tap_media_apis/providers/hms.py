@@ -319,6 +319,7 @@ def _is_int(value: Any) -> bool:
 PROVIDER = Provider(
     name="hms",
     title="100ms",
+    tap_name="tap-100ms",
     base_url="https://api.100ms.live",
     # No general limit is published (§4 "Base, auth, limits"): stay conservative.
     requests_per_second=10,

@@ -147,6 +147,7 @@ def _authenticator(runtime: ProviderRuntime) -> BasicAuthenticator:
 PROVIDER = Provider(
     name="mux",
     title="Mux Video",
+    tap_name="tap-mux",
     base_url="https://api.mux.com",
     requests_per_second=5,
     page_size=MAX_PAGE_SIZE,

@@ -142,6 +142,7 @@ def _check_media_types(settings: Mapping[str, Any], config: Mapping[str, Any]) -
 PROVIDER = Provider(
     name="shutterstock",
     title="Shutterstock",
+    tap_name="tap-shutterstock",
     base_url="https://api.shutterstock.com",
     # Per-application limits are not published (§3 "Base, auth, limits"): stay conservative.
     requests_per_second=10,

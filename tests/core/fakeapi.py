@@ -60,6 +60,7 @@ def _authenticator(runtime: ProviderRuntime) -> BearerTokenAuthenticator:
 FAKE = Provider(
     name="fakeapi",
     title="Fake API",
+    tap_name="tap-fakeapi",
     base_url=BASE_URL,
     requests_per_second=1000,
     page_size=2,
