@@ -15,24 +15,25 @@ declares ``pending = Pending(path=...)`` and ``is_final(record)``:
 - beyond ``limit`` remembers the oldest and holds the bookmark just below the oldest record
   it could not remember, so the list reads that one (and the newer ones) again next run.
 
-A child that finds its parent's record not settled yet (a file still being made) calls
-``keep_pending(key)``: the record is re-read by id next run, and its children with it.
+A child that finds its parent's record not settled yet (a tolerated "not ready" answer,
+core/answers.py) makes the record pending too: it is re-read by id next run, and its
+children with it, instead of holding the bookmark (core/incremental.py).
 The answer of a re-read is kept for the stream's children (``take_reread_answer``), so a
 child built from the same endpoint asks nothing more.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import requests
+from typing_extensions import override
 
 from tap_media_apis.core.decode import json_body
 from tap_media_apis.core.errors import api_message, redact_url
-from tap_media_apis.core.timestamps import parse_rfc3339, to_rfc3339
+from tap_media_apis.core.incremental import IncrementalReads
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -85,37 +86,14 @@ def bound(entries: Iterable[Entry], limit: int) -> tuple[list[Entry], list[Entry
     return ordered[cut:], ordered[:cut]
 
 
-def just_below(value: str) -> str | None:
-    """1 µs below an RFC 3339 value: a newest-first list stopping at the bookmark keeps it."""
-    moment = parse_rfc3339(value)
-    return to_rfc3339(moment - timedelta(microseconds=1)) if moment else None
+class RereadsPending(IncrementalReads):
+    """A stream whose records can change until final (see the module docstring).
 
-
-class RereadsPending:
-    """Mixin for a ProviderStream whose records can change until final (see module doc).
-
-    Put it before the stream's base class: ``class Transcripts(RereadsPending, MyStream)``.
+    Put it before the provider's base class: ``class Jobs(RereadsPending, MyApiStream)``;
+    declare ``pending`` and ``is_final``.
     """
 
     pending: ClassVar[Pending]
-
-    # Provided by ProviderStream / the SDK (declared for the type checker).
-    if TYPE_CHECKING:
-        name: str
-        replication_key: str | None
-        logger: Any
-        state_manager: Any
-        url_base: str
-        http_headers: dict[str, str]
-
-        def describe(self) -> str: ...
-        def get_context_state(self, context: Context | None) -> dict[str, Any]: ...
-        def shape_record(self, record: dict[str, Any]) -> dict[str, Any]: ...
-        def add_context(self, record: dict[str, Any], context: Context | None) -> None: ...
-        def build_prepared_request(self, *args: Any, **kwargs: Any) -> Any: ...
-        def request_decorator(self, func: Any) -> Any: ...
-        def _request(self, prepared: Any, context: Context | None) -> Any: ...
-        def _send(self, send: Any, prepared: Any, context: Context | None) -> Any: ...
 
     def is_final(self, record: dict[str, Any]) -> bool:
         """Whether this record will not change any more."""
@@ -132,31 +110,20 @@ class RereadsPending:
         """Whether a re-read's answer means the record no longer exists."""
         return response.status_code in self.pending.gone
 
-    # -- the mechanism -------------------------------------------------------------------
-
-    def keep_pending(self, key: str) -> None:
-        """A child found this (final) record not settled yet: re-read it next run."""
-        self._pending_state().unsettled.add(key)
-
     def take_reread_answer(self, key: str) -> dict[str, Any] | None:
         """The body of this run's re-read of ``key``, once (for a child of the same endpoint)."""
-        return self._pending_state().answers.pop(key, None)
+        return self._pending_run().answers.pop(key, None)
 
-    def hold_bookmark_below(self, cap: str, context: Context | None) -> None:
-        """Keep this run's final bookmark at or below ``cap`` (an RFC 3339 string).
+    # -- the mechanism -------------------------------------------------------------------
 
-        The SDK promotes the highest replication value seen to the bookmark but never above
-        the signpost (``finalize_state_progress_markers`` in singer_sdk/helpers/_state.py);
-        the signpost is compared as a string, so it is written as RFC 3339 like the values.
-        """
-        self.state_manager.write_replication_key_signpost(cap, context=context)
+    @override
+    def hold_for_later(self, child_context: Context) -> None:
+        # A child's "not ready yet": its record becomes pending, the bookmark moves on.
+        self._pending_run().held.add(_frozen(child_context))
 
-    def list_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        """The records of the list, as the stream reads them without this mixin."""
-        return super().get_records(context)  # type: ignore[misc]
-
+    @override
     def get_records(self, context: Context | None) -> Iterator[dict[str, Any]]:
-        run = self._pending_state(reset=True)
+        run = self._pending_run(reset=True)
         state = self.get_context_state(context)
         remembered = load_entries(state, self.pending.state_key)
         key_name, rk = self.pending.key, self.replication_key or ""
@@ -166,11 +133,11 @@ class RereadsPending:
             self.state_manager.increment_state({rk: start}, context=context, replication_key=rk)
         unfinished: list[Entry] = []
         seen: set[str] = set()
-        for record in self.list_records(context):
+        for record in super().get_records(context):
             key = str(record.get(key_name))
             seen.add(key)
             yield record  # the SDK syncs the record's children before resuming here
-            if not self.is_final(record) or key in run.unsettled:
+            if not self.is_final(record) or self._held(record, context):
                 unfinished.append(Entry(key, record.get(rk)))
         for entry in remembered:
             if entry.key in seen:
@@ -180,30 +147,41 @@ class RereadsPending:
                 continue
             yield reread
             run.answers.pop(entry.key, None)
-            if not self.is_final(reread) or entry.key in run.unsettled:
+            if not self.is_final(reread) or self._held(reread, context):
                 unfinished.append(entry)
         kept, overflow = bound(unfinished, self.pending.limit)
         if overflow:
-            oldest = min(entry.value for entry in overflow if entry.value)
-            if cap := just_below(oldest):
-                self.hold_bookmark_below(cap, context)
-        state[self.pending.state_key] = [list(entry) for entry in kept]
-        if not kept:
-            del state[self.pending.state_key]
+            # Beyond the limit: the list reads the newest unremembered record (and the
+            # newer ones) again next run.
+            oldest = min((entry.value for entry in overflow if entry.value), default=None)
+            if oldest is not None:
+                self.hold_bookmark_below({rk: oldest}, context)
+        if kept:
+            state[self.pending.state_key] = [list(entry) for entry in kept]
+        else:
+            state.pop(self.pending.state_key, None)
+
+    def _held(self, record: dict[str, Any], context: Context | None) -> bool:
+        held = self._pending_run().held
+        return bool(held) and any(
+            _frozen(child) in held
+            for child in self.generate_child_contexts(record, context)
+            if child is not None
+        )
 
     def _reread(self, entry: Entry, context: Context | None) -> dict[str, Any] | None:
-        run = self._pending_state()
+        run = self._pending_run()
         url = self.url_base + self.pending.path.format(**{self.pending.key: entry.key})
         prepared = self.build_prepared_request(method="GET", url=url, headers=self.http_headers)
         run.rereading = True
         try:
-            response = self._send(self.request_decorator(self._request), prepared, context)
+            response = self.send(prepared, context)
         finally:
             run.rereading = False
         if self.is_gone(response):
             self.logger.warning(
                 "%s: %s %s is gone (HTTP %d from %s: %s); it is no longer re-read",
-                self.describe(),
+                self.log_prefix,
                 self.pending.key,
                 entry.key,
                 response.status_code,
@@ -219,26 +197,30 @@ class RereadsPending:
         self.add_context(record, context)
         return record
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
-        run = self._pending_state()
-        if run.rereading and self.is_gone(response):
+        if self._pending_run().rereading and self.is_gone(response):
             return
-        super().validate_response(response)  # type: ignore[misc]
+        super().validate_response(response)
 
-    def _pending_state(self, reset: bool = False) -> _Run:
-        run: _Run | None = getattr(self, "_pending_run", None)
+    def _pending_run(self, reset: bool = False) -> _Run:
+        run: _Run | None = getattr(self, "_pending_state", None)
         if run is None or reset:
-            run = self._pending_run = _Run()
+            run = self._pending_state = _Run()
         return run
 
 
 class _Run:
-    """What one run of a pending stream keeps in memory."""
+    """What one run of a pending stream keeps in memory (on the SDK's sync thread)."""
 
     def __init__(self) -> None:
-        #: Keys whose children are not settled yet (``keep_pending``).
-        self.unsettled: set[str] = set()
+        #: Child contexts answered "not ready yet" (``hold_for_later``).
+        self.held: set[Hashable] = set()
         #: Re-read answers not yet taken by a child.
         self.answers: dict[str, dict[str, Any]] = {}
         #: A re-read is in flight: ``validate_response`` lets "gone" answers through.
         self.rereading = False
+
+
+def _frozen(context: Context) -> Hashable:
+    return tuple(sorted(context.items(), key=lambda kv: kv[0]))

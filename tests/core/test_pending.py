@@ -10,7 +10,9 @@ import pytest
 import requests_mock as rm
 from singer_sdk import typing as th
 from singer_sdk.authenticators import BearerTokenAuthenticator
+from typing_extensions import override
 
+from tap_media_apis.core.answers import Tolerated
 from tap_media_apis.core.pending import Entry, Pending, RereadsPending, bound, load_entries
 from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.stream import ProviderStream
@@ -24,6 +26,7 @@ class JobStream(ProviderStream):
     provider_name = "jobsapi"
 
     @classmethod
+    @override
     def stream_schema(cls) -> dict[str, Any]:
         return th.PropertiesList(
             th.Property("id", th.StringType, required=True),
@@ -42,19 +45,22 @@ class Jobs(RereadsPending, JobStream):
     newest_first = True
     pending: ClassVar[Pending] = Pending(path="/jobs/{id}", limit=3)
 
+    @override
     def is_final(self, record: dict[str, Any]) -> bool:
         return record.get("state") == "done"
 
+    @override
     def get_child_context(self, record: dict[str, Any], context: Any) -> dict[str, Any]:
         return {"job_id": record["id"]}
 
+    @override
     def generate_child_contexts(self, record: dict[str, Any], context: Any) -> Any:
         if self.is_final(record):
             yield self.get_child_context(record, context)
 
 
 class JobOutputs(JobStream):
-    """A child that exists once its job is done; "later" means: not settled yet."""
+    """A child that exists once its job is done; 202 means: not settled yet."""
 
     name = "job_outputs"
     path = "/jobs/{job_id}/output"
@@ -62,15 +68,7 @@ class JobOutputs(JobStream):
     records_key = None
     single_record = True
     primary_keys = ("job_id",)
-
-    def get_records(self, context: Any) -> Any:
-        for record in super().get_records(context):
-            if record.get("state") == "later":
-                parent = self._tap.streams["jobs"]
-                assert isinstance(parent, Jobs)
-                parent.keep_pending(context["job_id"])
-            else:
-                yield record
+    tolerated = (Tolerated(202, not_ready=True),)
 
 
 def _auth(runtime: ProviderRuntime) -> BearerTokenAuthenticator:
@@ -220,7 +218,7 @@ def test_other_errors_of_a_re_read_still_fail(requests_mock: rm.Mocker) -> None:
 
 def test_a_child_not_settled_keeps_its_parent_pending(requests_mock: rm.Mocker) -> None:
     listing(requests_mock, job(2), job(1))
-    requests_mock.get(f"{FEED}/j2/output", json={"id": "o2", "state": "later"})
+    requests_mock.get(f"{FEED}/j2/output", status_code=202, json={})
     requests_mock.get(f"{FEED}/j1/output", json={"id": "o1"})
 
     first = sync(CONFIG)
