@@ -508,6 +508,11 @@ def _detail(transcript: Transcript) -> dict[str, Any]:
     utterances = transcript.utterances()
     done = transcript.status == "completed"
     smart = transcript.intelligence
+    # Two-speaker calls without intelligence were recorded one speaker per channel: the
+    # utterances then carry the channel, and audio_channels is present ("Utterances").
+    multichannel = utterances is not None and not smart
+    if multichannel and utterances:
+        utterances = [{**u, "channel": "1" if u["speaker"] == "A" else "2"} for u in utterances]
     body: dict[str, Any] = {
         "id": transcript.id,
         "status": transcript.status,
@@ -529,8 +534,8 @@ def _detail(transcript: Transcript) -> dict[str, Any]:
         "punctuate": True,
         "format_text": True,
         "disfluencies": False,
-        "multichannel": False,
-        "speaker_labels": utterances is not None,
+        "multichannel": multichannel,
+        "speaker_labels": utterances is not None and not multichannel,
         "speakers_expected": None,
         "webhook_url": None,
         "webhook_status_code": None,
@@ -569,6 +574,8 @@ def _detail(transcript: Transcript) -> dict[str, Any]:
         "sentiment_analysis_results": None,
         "entities": None,
     }
+    if multichannel:
+        body["audio_channels"] = 2
     if transcript.error:
         body["error"] = transcript.error
     if done and smart:
