@@ -300,6 +300,8 @@ class TranscriptSegments(TranscriptStream):
 
 
 class TranscriptSentences(TranscriptSegments):
+    """https://www.assemblyai.com/docs/api-reference/transcripts/get-sentences"""
+
     name = "assemblyai_transcript_sentences"
     path = "/v2/transcript/{transcript_id}/sentences"
     records_key = "sentences"
@@ -308,6 +310,8 @@ class TranscriptSentences(TranscriptSegments):
 
 
 class TranscriptParagraphs(TranscriptSegments):
+    """https://www.assemblyai.com/docs/api-reference/transcripts/get-paragraphs"""
+
     name = "assemblyai_transcript_paragraphs"
     path = "/v2/transcript/{transcript_id}/paragraphs"
     records_key = "paragraphs"

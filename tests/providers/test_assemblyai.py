@@ -1,4 +1,4 @@
-"""AssemblyAI (api-reference.md §2): requests-mock unit tests plus in-process sandbox runs."""
+"""AssemblyAI (docs/providers/assemblyai.md): requests-mock unit tests plus sandbox runs."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def tid(n: int) -> str:
 
 
 def created(n: int) -> str:
-    """Naive, like the API (§2.1): transcript n is n hours after 2025-02-01."""
+    """Naive, like the API ("Timestamps"): transcript n is n hours after 2025-02-01."""
     return (datetime(2025, 2, 1) + timedelta(hours=n, microseconds=n)).isoformat(
         timespec="microseconds"
     )
