@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import pytest
 import requests_mock as rm
 from singer_sdk import typing as th
-from singer_sdk.authenticators import BearerTokenAuthenticator
 from typing_extensions import override
 
 from tap_media_apis.core.answers import Tolerated
 from tap_media_apis.core.pending import Entry, Pending, RereadsPending, bound, load_entries
-from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.stream import ProviderStream
+from tests.core.fakeapi import FAKE
 from tests.helpers import SyncResult, sync
 
 BASE = "https://jobs.example"
@@ -71,19 +71,13 @@ class JobOutputs(JobStream):
     tolerated = (Tolerated(202, not_ready=True),)
 
 
-def _auth(runtime: ProviderRuntime) -> BearerTokenAuthenticator:
-    return BearerTokenAuthenticator(token=runtime.setting("token"))
-
-
-JOBS = Provider(
+#: The fake provider of tests/core/fakeapi.py, with these streams.
+JOBS = replace(
+    FAKE,
     name="jobsapi",
     title="Jobs API",
     base_url=BASE,
-    requests_per_second=1000,
     page_size=10,
-    settings=(th.Property("token", th.StringType, secret=True),),
-    required=("token",),
-    authenticator=_auth,
     streams=(Jobs, JobOutputs),
     probe_stream=Jobs,
 )

@@ -29,6 +29,7 @@ from tests.providers.test_assemblyai import (
     assert_schema_valid,
     bookmark,
     created,
+    make_config,
     paths,
     register_children,
     register_list,
@@ -36,7 +37,6 @@ from tests.providers.test_assemblyai import (
     transcript,
     utc,
 )
-from tests.providers.test_assemblyai import make_config as base_config
 
 DETAILS = "assemblyai_transcript_details"
 UTTERANCES = "assemblyai_transcript_utterances"
@@ -44,10 +44,6 @@ ALL = [TRANSCRIPTS, DETAILS, UTTERANCES, SENTENCES, PARAGRAPHS, REDACTED]
 FIELDS = json.loads(Path("docs/providers/assemblyai.fields.json").read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.usefixtures("no_sleep")
-
-
-def make_config(**block: Any) -> dict[str, Any]:
-    return {**base_config(**block), "keep_extra_fields": True}
 
 
 def detail(n: int, status: str = "completed", **extra: Any) -> dict[str, Any]:
