@@ -22,7 +22,7 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.streams.rest import HTTPRequest
 from typing_extensions import override
 
-from tap_media_apis.core.answers import Tolerated
+from tap_media_apis.core.answers import Tolerated, is_json_answer
 from tap_media_apis.core.decode import json_body
 from tap_media_apis.core.errors import api_message
 from tap_media_apis.core.paging import NO_PAGING, NextUrlPaginator, Paging
@@ -204,7 +204,8 @@ class TranscriptDetails(TranscriptStream):
     utterances stream, which makes no request); ``created`` and ``completed`` come from the
     list ("Timestamps"). A transcript re-read by id this run is not asked again: its answer
     is taken from the list stream. A deleted transcript's tombstone gets ``deleted_by_user``
-    ("Deletion").
+    ("Deletion"); one that is gone already (404, or 400 "not found": expired under a
+    retention TTL between the list and this request) has no record.
     """
 
     name = "assemblyai_transcript_details"
@@ -213,6 +214,7 @@ class TranscriptDetails(TranscriptStream):
     single_record = True
     timestamp_fields = ("created", "completed")
     for_statuses = FINAL | {DELETED}
+    tolerated = (Tolerated(404, when=is_json_answer), Tolerated(400, when=_says_not_found))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -410,3 +410,11 @@ def test_vendor_examples_arrive_whole_and_valid(requests_mock: rm.Mocker) -> Non
 def test_created_of_the_list_is_naive_and_becomes_utc() -> None:
     assert created(1).endswith("000001")
     assert utc(1).endswith("Z")
+
+
+def test_a_detail_gone_since_the_list_is_no_record_not_a_failure(requests_mock: rm.Mocker) -> None:
+    register_list(requests_mock, [[transcript(2), transcript(1, "error")]], limit=200)
+    requests_mock.get(f"{LIST}/{tid(2)}", status_code=404, json={"error": "Not found"})
+    register_detail(requests_mock, 1, "error")
+    result = sync(make_config(), select=[TRANSCRIPTS, DETAILS])
+    assert [r["id"] for r in result.records[DETAILS]] == [tid(1)]
