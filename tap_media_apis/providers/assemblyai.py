@@ -1,9 +1,12 @@
-"""AssemblyAI (api-reference.md §2): raw-key auth, newest-first transcripts paged to OLDER ones.
+"""AssemblyAI: raw-key auth, newest-first transcripts paged to OLDER ones.
 
-Transcripts are listed newest first and paged through ``page_details.prev_url`` (older);
-``next_url`` leads to NEWER transcripts and is never followed (§2.1). Sentences,
-paragraphs and redacted audio are unpaginated children of completed transcripts
-(§2.2-§2.4); LeMUR responses are read one request id at a time from the config (§2.5).
+Facts: docs/providers/assemblyai.md, "API facts". Transcripts are listed newest first and
+paged through ``page_details.prev_url`` (older); ``next_url`` leads to NEWER transcripts
+and is never followed ("Pagination"). A transcript still queued or processing is
+remembered in the state and re-read by id until it is final (core/pending.py); then its
+full transcript (details, and utterances from the same answer), sentences, paragraphs and
+redacted audio are read, once. LeMUR responses are read one request id at a time from the
+config ("LeMUR").
 """
 
 from __future__ import annotations
@@ -19,29 +22,36 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.streams.rest import HTTPRequest
 from typing_extensions import override
 
-from tap_media_apis.core.answers import Tolerated
+from tap_media_apis.core.answers import Tolerated, is_json_answer
 from tap_media_apis.core.decode import json_body
 from tap_media_apis.core.errors import api_message
 from tap_media_apis.core.paging import NO_PAGING, NextUrlPaginator, Paging
 from tap_media_apis.core.partitions import PartitionsOver
+from tap_media_apis.core.pending import Entry, Pending, RereadsPending
 from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.stream import ProviderStream
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
-#: ``limit`` is 1-200 (§2.1); the tap asks for the maximum by default.
+#: ``limit`` is 1-200 ("Pagination"); the tap asks for the maximum by default.
 MAX_PAGE_SIZE = 200
-#: Statuses a transcript leaves later (§2.1 enum): such a transcript must be read again.
-IN_PROGRESS = frozenset({"queued", "processing"})
-#: The unconfirmed "this transcript has no redacted audio" answer (§2.4): a 4xx whose
-#: message talks about redaction (not created with redact_pii_audio, or expired after 24 h).
+#: Final statuses ("Transcript statuses"): a transcript in another one is re-read by id.
+FINAL = frozenset({"completed", "error"})
+#: What a deleted transcript's ``audio_url`` becomes, in the list and the detail ("Deletion").
+DELETED_URL = "http://deleted_by_user"
+#: The child contexts' status of a deleted transcript (it has no sentences or audio left).
+DELETED = "deleted"
+#: The unconfirmed "this transcript has no redacted audio" answer ("Redacted audio"): a 4xx
+#: whose message talks about redaction (not created with redact_pii_audio, or expired).
 NO_REDACTED_AUDIO = re.compile(r"redact", re.IGNORECASE)
+#: A 400 that means the transcript does not exist (any more) ("Deletion").
+NOT_FOUND = re.compile(r"not found", re.IGNORECASE)
 LEMUR_SUNSET = "2026-03-31"
 
 
 class PrevUrlPaginator(NextUrlPaginator):
-    """Pages to OLDER transcripts via ``page_details.prev_url`` (§2.1).
+    """Pages to OLDER transcripts via ``page_details.prev_url`` ("Pagination").
 
     The list ends when ``prev_url`` is null or a page is empty. Only the ``before_id``
     of ``prev_url`` is sent, on the configured base URL with the first request's
@@ -81,17 +91,26 @@ def _page_details(response: requests.Response) -> dict[str, Any]:
 
 class AssemblyAIStream(ProviderStream):
     provider_name = "assemblyai"
-    # Everything but the transcript list is one unpaginated object (§2.2-§2.5).
+    # Everything but the transcript list is one unpaginated object ("Full transcript").
     records_key: ClassVar[str | None] = None
     paging = NO_PAGING
 
 
-class Transcripts(AssemblyAIStream):
+def _says_not_found(response: requests.Response) -> bool:
+    return bool(NOT_FOUND.search(api_message(response)))
+
+
+class Transcripts(RereadsPending, AssemblyAIStream):
     """The transcript list, newest first; early stop at the bookmark.
 
-    A transcript still queued or processing will change (status, ``completed``, its
-    children), so it holds the bookmark just below itself and the next run reads it (and
-    everything newer) again (core/incremental.py).
+    https://www.assemblyai.com/docs/api-reference/transcripts/list
+
+    The bookmark follows the list. A transcript still queued or processing is remembered
+    (id and ``created``) and re-read by id, ``GET /v2/transcript/{id}``, on later runs
+    until it is completed or failed (core/pending.py); its list row is then emitted again
+    from that answer, and its children follow. The answer has no ``completed`` time
+    ("Timestamps"), so such a row carries ``completed`` null. A re-read answering 404 (or
+    400 "not found") is a deleted or expired transcript: one warning, forgotten.
     """
 
     name = "assemblyai_transcripts"
@@ -99,15 +118,137 @@ class Transcripts(AssemblyAIStream):
     primary_keys = ("id",)
     records_key = "transcripts"
     replication_key = "created"
-    # created / completed are naive ISO timestamps (UTC; §2.1 "Replication key").
+    # created / completed are naive ISO timestamps, read as UTC ("Timestamps").
     timestamp_fields = ("completed",)
     newest_first = True
     paging = Paging(PrevUrlPaginator, sized=False, short_page_ends=False)
+    # 500 remembered transcripts are about 35 KB of state.
+    pending: ClassVar[Pending] = Pending(
+        path="/v2/transcript/{id}", limit=500, gone=frozenset({400, 404})
+    )
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
-        # Without limit the API sends 10 per page (§2.1).
+        # Without limit the API sends 10 per page ("Pagination").
         return {"limit": self.page_size}
+
+    @override
+    def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
+        status = record.get("status")
+        return {
+            "transcript_id": record["id"],
+            "transcript_status": DELETED if record.get("audio_url") == DELETED_URL else status,
+            "created": record.get("created"),
+            "completed": record.get("completed"),
+        }
+
+    @override
+    def generate_child_contexts(
+        self, record: dict[str, Any], context: Context | None
+    ) -> Iterable[Context | None]:
+        # Details exist once final, sentences and the rest once completed ("Full
+        # transcript"); no context at all (not None) spares the SDK's "context is null".
+        if self.is_final(record):
+            yield self.get_child_context(record, context)
+
+    @override
+    def is_final(self, record: dict[str, Any]) -> bool:
+        return record.get("status") in FINAL
+
+    @override
+    def is_gone(self, response: requests.Response) -> bool:
+        status = response.status_code
+        return status == 404 or (status == 400 and _says_not_found(response))
+
+    @override
+    def reread_record(self, body: dict[str, Any], entry: Entry) -> dict[str, Any]:
+        # The list row, from the full transcript: it lacks created/completed ("Timestamps").
+        transcript_id = str(body.get("id") or entry.key)
+        return self.shape_record(
+            {
+                "id": transcript_id,
+                "resource_url": f"{self.url_base}{self.path}/{transcript_id}",
+                "status": body.get("status"),
+                "created": entry.value,
+                "completed": None,
+                "audio_url": body.get("audio_url"),
+                "error": body.get("error"),
+            }
+        )
+
+
+class TranscriptStream(AssemblyAIStream):
+    """A child of one finished transcript (its id fills ``{transcript_id}``)."""
+
+    parent_stream_type = Transcripts
+    #: The transcript statuses this child exists for (``transcript_status`` of the context).
+    for_statuses: ClassVar[frozenset[str]] = frozenset({"completed"})
+
+    @override
+    def applies_to(self, context: Context) -> bool:
+        return context.get("transcript_status") in self.for_statuses
+
+    @property
+    def transcripts(self) -> Transcripts:
+        parent = self.runtime.stream_of(Transcripts)
+        assert isinstance(parent, Transcripts)
+        return parent
+
+
+class TranscriptDetails(TranscriptStream):
+    """The full transcript, once it is completed or failed (or deleted: a tombstone).
+
+    https://www.assemblyai.com/docs/api-reference/transcripts/get
+
+    Without ``words`` (the sentences stream has them) and ``utterances`` (handed to the
+    utterances stream, which makes no request); ``created`` and ``completed`` come from the
+    list ("Timestamps"). A transcript re-read by id this run is not asked again: its answer
+    is taken from the list stream. A deleted transcript's tombstone gets ``deleted_by_user``
+    ("Deletion"); one that is gone already (404, or 400 "not found": expired under a
+    retention TTL between the list and this request) has no record.
+    """
+
+    name = "assemblyai_transcript_details"
+    path = "/v2/transcript/{transcript_id}"
+    primary_keys = ("id",)
+    single_record = True
+    timestamp_fields = ("created", "completed")
+    for_statuses = FINAL | {DELETED}
+    tolerated = (Tolerated(404, when=is_json_answer), Tolerated(400, when=_says_not_found))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Utterances of the details read this run, until the utterances stream takes them
+        #: (written from fetch threads, taken on the sync thread).
+        self._utterances: dict[str, list[Any]] = {}
+
+    @override
+    def pages_for(self, context: Context | None) -> Iterable[list[dict[str, Any]]]:
+        answer = self.transcripts.take_reread_answer(context["transcript_id"]) if context else None
+        if answer is not None:
+            return [[self.shape_record(self.from_answer(answer))]]
+        return super().pages_for(context)
+
+    @override
+    def records_in(self, response: requests.Response) -> list[Any]:
+        return [self.from_answer(body) for body in super().records_in(response)]
+
+    def from_answer(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The details record of one full transcript; its utterances are kept aside."""
+        record = dict(body)
+        record.pop("words", None)
+        utterances = record.pop("utterances", None)
+        if utterances and self._utterances_wanted:
+            self._utterances[str(record.get("id"))] = utterances
+        record["deleted_by_user"] = record.get("audio_url") == DELETED_URL
+        return record
+
+    @property
+    def _utterances_wanted(self) -> bool:
+        return any(child.selected for child in self.child_streams)
+
+    def take_utterances(self, transcript_id: str) -> list[Any]:
+        return self._utterances.pop(transcript_id, None) or []
 
     @override
     def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
@@ -117,20 +258,31 @@ class Transcripts(AssemblyAIStream):
     def generate_child_contexts(
         self, record: dict[str, Any], context: Context | None
     ) -> Iterable[Context | None]:
-        # Sentences, paragraphs and redacted audio exist only once completed (§2.2-§2.4);
-        # no context at all (not None) also spares the SDK's "context is null" warning.
-        if record.get("status") == "completed":
+        if str(record.get("id")) in self._utterances:
             yield self.get_child_context(record, context)
 
+
+class TranscriptUtterances(AssemblyAIStream):
+    """Speaker turns: the ``utterances`` of the full transcript, one record each.
+
+    https://www.assemblyai.com/docs/api-reference/transcripts/get (``utterances``)
+
+    Keyed by (transcript_id, 0-based position): utterances have no id, and a completed
+    transcript does not change ("Utterances"). No request: the details stream hands them
+    over.
+    """
+
+    name = "assemblyai_transcript_utterances"
+    parent_stream_type = TranscriptDetails
+    primary_keys = ("transcript_id", "utterance_index")
+    derived_from_parent = True
+
     @override
-    def still_changing(self, record: dict[str, Any]) -> bool:
-        return record.get("status") in IN_PROGRESS
-
-
-class TranscriptStream(AssemblyAIStream):
-    """A child of one completed transcript (its id fills ``{transcript_id}``)."""
-
-    parent_stream_type = Transcripts
+    def records_from_parent(self, context: Context) -> Iterable[dict[str, Any]]:
+        details = self.runtime.stream_of(TranscriptDetails)
+        assert isinstance(details, TranscriptDetails)
+        for index, utterance in enumerate(details.take_utterances(context["transcript_id"])):
+            yield {**utterance, "utterance_index": index}
 
 
 class TranscriptSegments(TranscriptStream):
@@ -150,6 +302,8 @@ class TranscriptSegments(TranscriptStream):
 
 
 class TranscriptSentences(TranscriptSegments):
+    """https://www.assemblyai.com/docs/api-reference/transcripts/get-sentences"""
+
     name = "assemblyai_transcript_sentences"
     path = "/v2/transcript/{transcript_id}/sentences"
     records_key = "sentences"
@@ -158,6 +312,8 @@ class TranscriptSentences(TranscriptSegments):
 
 
 class TranscriptParagraphs(TranscriptSegments):
+    """https://www.assemblyai.com/docs/api-reference/transcripts/get-paragraphs"""
+
     name = "assemblyai_transcript_paragraphs"
     path = "/v2/transcript/{transcript_id}/paragraphs"
     records_key = "paragraphs"
@@ -172,11 +328,13 @@ def _says_not_redacted(response: requests.Response) -> bool:
 class RedactedAudio(TranscriptStream):
     """The PII-redacted copy of a transcript's audio (the original config's "subtitle").
 
+    https://www.assemblyai.com/docs/api-reference/transcripts/get-redacted-audio
+
     Only transcripts created with ``redact_pii_audio`` have one, and the list does not
-    say which (§2.4): the API's "no redacted audio" 4xx means no record; any other error
-    fails. A 202 means the file is still being made (the official SDK's reading): no
-    record yet, and the transcript is read again by the next run, which gets it (its
-    body is unconfirmed, so it is not read).
+    say which ("Redacted audio"): the API's "no redacted audio" 4xx means no record; any
+    other error fails. A 202 means the file is still being made (the official SDK's
+    reading): no record yet, and the transcript stays pending, re-read by id next run
+    (core/pending.py); its body is unconfirmed, so it is not read.
     """
 
     name = "assemblyai_redacted_audio"
@@ -195,7 +353,7 @@ def _lemur_request_ids(runtime: ProviderRuntime) -> list[str]:
 
 
 class LemurResponses(AssemblyAIStream):
-    """``GET /lemur/v3/{request_id}`` for each configured id (deprecated upstream, §2.5).
+    """``GET /lemur/v3/{request_id}`` for each configured id (deprecated upstream, "LeMUR").
 
     ``response`` is a string, or a list of ``{question, answer}`` for question-answer
     requests. LeMUR's sunset is 2026-03-31; the endpoint is read while it still answers.
@@ -225,7 +383,7 @@ class LemurResponses(AssemblyAIStream):
 
 
 def _authenticator(runtime: ProviderRuntime) -> APIKeyAuthenticator:
-    # The raw key, no "Bearer " prefix (§2 "Auth").
+    # The raw key, no "Bearer " prefix ("Authentication").
     return APIKeyAuthenticator(key="Authorization", value=str(runtime.setting("api_key")))
 
 
@@ -234,7 +392,7 @@ PROVIDER = Provider(
     title="AssemblyAI",
     tap_name="tap-assemblyai",
     base_url="https://api.assemblyai.com",
-    # 20,000 requests per 5 minutes per account (§2 "Rate limits").
+    # 20,000 requests per 5 minutes per account ("Rate limits").
     requests_per_second=66,
     page_size=MAX_PAGE_SIZE,
     settings=(
@@ -255,6 +413,14 @@ PROVIDER = Provider(
     ),
     required=("api_key",),
     authenticator=_authenticator,
-    streams=(Transcripts, TranscriptSentences, TranscriptParagraphs, RedactedAudio, LemurResponses),
+    streams=(
+        Transcripts,
+        TranscriptDetails,
+        TranscriptUtterances,
+        TranscriptSentences,
+        TranscriptParagraphs,
+        RedactedAudio,
+        LemurResponses,
+    ),
     probe_stream=Transcripts,
 )

@@ -1,4 +1,4 @@
-"""AssemblyAI (api-reference.md §2): requests-mock unit tests plus in-process sandbox runs."""
+"""AssemblyAI (docs/providers/assemblyai.md): requests-mock unit tests plus sandbox runs."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def tid(n: int) -> str:
 
 
 def created(n: int) -> str:
-    """Naive, like the API (§2.1): transcript n is n hours after 2025-02-01."""
+    """Naive, like the API ("Timestamps"): transcript n is n hours after 2025-02-01."""
     return (datetime(2025, 2, 1) + timedelta(hours=n, microseconds=n)).isoformat(
         timespec="microseconds"
     )
@@ -183,6 +183,8 @@ def state_at(value: str) -> dict[str, Any]:
 
 def assert_schema_valid(result: SyncResult) -> None:
     for stream, records in result.records.items():
+        if not records:
+            continue
         validator = Draft202012Validator(result.schemas[stream], format_checker=FormatChecker())
         for record in records:
             validator.validate(record)
@@ -383,53 +385,6 @@ def test_a_second_run_without_changes_reads_one_page_and_emits_nothing(
     assert bookmark(second) == utc(3)
 
 
-def test_the_bookmark_stays_below_the_oldest_transcript_in_progress(
-    requests_mock: rm.Mocker,
-) -> None:
-    pages = [
-        [transcript(9, "queued"), transcript(8)],
-        [transcript(7, "processing"), transcript(6)],
-        [transcript(5)],
-    ]
-    register_list(requests_mock, pages)
-    for n in (8, 6, 5):
-        register_children(requests_mock, n)
-
-    first = sync(make_config(page_size=2))
-
-    # Just below transcript 7's created: the next run reads 7, 8 and 9 again.
-    assert utc(7) == "2025-02-01T07:00:00.000007Z"
-    assert bookmark(first) == "2025-02-01T07:00:00.000006Z"
-    assert {r["transcript_id"] for r in first.records[SENTENCES]} == {tid(8), tid(6), tid(5)}
-
-    # Transcript 7 completes (9 is still queued, 10 is new) before the next run.
-    requests_mock.reset_mock()
-    later = [
-        [transcript(10), transcript(9, "processing")],
-        [transcript(8), transcript(7)],
-        [transcript(6), transcript(5)],
-    ]
-    matchers = register_list(requests_mock, later)
-    for n in (10, 7):
-        register_children(requests_mock, n, redacted=n == 7)
-
-    second = sync(make_config(page_size=2), state=first.final_state)
-
-    statuses = {r["id"]: r["status"] for r in second.records[TRANSCRIPTS]}
-    assert statuses == {
-        tid(10): "completed",
-        tid(9): "processing",
-        tid(8): "completed",
-        tid(7): "completed",
-    }
-    assert {r["transcript_id"] for r in second.records[SENTENCES]} == {tid(10), tid(8), tid(7)}
-    assert {r["transcript_id"] for r in second.records[REDACTED]} == {tid(8), tid(7)}
-    assert [m.call_count for m in matchers] == [1, 1, 1]  # stops at 6, on page 3
-    # Now 9 is the oldest in progress.
-    assert utc(8) < bookmark(second) < utc(9)
-    assert_schema_valid(second)
-
-
 # -- children ---------------------------------------------------------------------------------
 
 
@@ -519,16 +474,6 @@ def test_other_redacted_audio_errors_still_fail(
     assert message in line
 
 
-def test_redacted_audio_still_processing_is_read_again_next_run(requests_mock: rm.Mocker) -> None:
-    register_list(requests_mock, [[transcript(3), transcript(2), transcript(1)]], limit=200)
-    register_children(requests_mock, 3)
-    register_children(requests_mock, 1)
-    requests_mock.get(f"{LIST}/{tid(2)}/redacted-audio", status_code=202, content=b"")
-    result = sync(make_config(), select=[TRANSCRIPTS, REDACTED])
-    assert [r["transcript_id"] for r in result.records[REDACTED]] == [tid(3), tid(1)]
-    assert utc(1) < bookmark(result) < utc(2)
-
-
 # -- LeMUR -----------------------------------------------------------------------------------
 
 
@@ -571,13 +516,27 @@ def _keys(result: SyncResult, stream: str, *names: str) -> set[tuple[Any, ...]]:
     return {tuple(r[n] for n in names) for r in result.records[stream]}
 
 
+DETAILS = "assemblyai_transcript_details"
+UTTERANCES = "assemblyai_transcript_utterances"
 KEYS = {
     TRANSCRIPTS: ("id",),
+    DETAILS: ("id",),
+    UTTERANCES: ("transcript_id", "utterance_index"),
     SENTENCES: ("transcript_id", "sentence_index"),
     PARAGRAPHS: ("transcript_id", "paragraph_index"),
     REDACTED: ("transcript_id",),
     LEMUR: ("request_id",),
 }
+
+
+def _kind(entry: dict[str, Any]) -> str:
+    """list, detail, sentences, paragraphs, redacted-audio or lemur."""
+    parts = urlsplit(entry["path"]).path.split("/")
+    if parts[-1] == "transcript":
+        return "list"
+    if parts[2] != "v2":
+        return "lemur"
+    return "detail" if len(parts) == 5 else parts[-1]
 
 
 def test_sandbox_full_sync_loads_the_expected_counts_with_valid_records() -> None:
@@ -588,19 +547,34 @@ def test_sandbox_full_sync_loads_the_expected_counts_with_valid_records() -> Non
     assert {s: len(_keys(result, s, *k)) for s, k in KEYS.items()} == expected
     assert {s: len(result.records[s]) for s in KEYS} == expected  # no duplicates either
     assert_schema_valid(result)
-    lists = [e["path"] for e in log if urlsplit(e["path"]).path.endswith("/v2/transcript")]
-    assert len(lists) == 3  # 410 transcripts at 200 per page
+    kinds = [_kind(e) for e in log]
+    assert kinds.count("list") == 2  # 205 transcripts at 200 per page
     assert not any("after_id" in e["path"] for e in log)
-    completed = {r["id"] for r in result.records[TRANSCRIPTS] if r["status"] == "completed"}
-    children = [e for e in log if "/v2/transcript/" in e["path"]]
-    assert len(children) == 3 * len(completed)
-    assert {e["path"].split("/")[4] for e in children} == completed
+    rows = result.records[TRANSCRIPTS]
+    final = {r["id"] for r in rows if r["status"] in ("completed", "error")}
+    alive = {
+        r["id"]
+        for r in rows
+        if r["status"] == "completed" and r["audio_url"] != "http://deleted_by_user"
+    }
+    # One detail per finished transcript; the three children per completed, live one.
+    assert {e["path"].split("/")[4].split("?")[0] for e in log if _kind(e) == "detail"} == final
+    assert kinds.count("detail") == len(final)
+    for kind in ("sentences", "paragraphs", "redacted-audio"):
+        assert {e["path"].split("/")[4] for e in log if _kind(e) == kind} == alive, kind
+    assert len(log) == 2 + len(final) + 3 * len(alive) + 3
+    details = result.records[DETAILS]
+    assert any(d["deleted_by_user"] for d in details)
+    assert any(d["auto_highlights_result"] for d in details)
+    assert any(d.get("error") for d in details)
     responses = {r["request_id"]: r["response"] for r in result.records[LEMUR]}
     assert set(responses) == set(LEMUR_REQUEST_IDS)
     assert sorted(type(v).__name__ for v in responses.values()) == ["list", "list", "str"]
 
 
-def test_sandbox_in_progress_transcripts_complete_before_the_next_run() -> None:
+def test_sandbox_unfinished_transcripts_are_re_read_by_id_after_advance(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with run_sandbox(["assemblyai"]) as sandbox:
         config = _fast(sandbox.tap_config())
         first = sync(config)
@@ -609,26 +583,39 @@ def test_sandbox_in_progress_transcripts_complete_before_the_next_run() -> None:
             for r in first.records[TRANSCRIPTS]
             if r["status"] in ("queued", "processing")
         }
-        assert len(in_progress) == 5
-        assert bookmark(first) < min(in_progress.values())
+        assert len(in_progress) == 9  # 5 recent, 4 long-pending
+        state = first.final_state["bookmarks"][TRANSCRIPTS]
+        assert state["replication_key_value"] == max(
+            r["created"] for r in first.records[TRANSCRIPTS]
+        )
+        assert {entry[0] for entry in state["pending"]} == set(in_progress)
 
         sandbox.advance()
         sandbox.requests.clear()
+        caplog.set_level(logging.WARNING)
         second = sync(config, state=first.final_state)
         expected = sandbox.expected_counts()
         log = list(sandbox.requests)
 
+    kinds = [_kind(e) for e in log]
+    assert kinds.count("list") == 1  # the new transcripts fit on one page
+    reread = {e["path"].split("/")[4] for e in log if _kind(e) == "detail"} & set(in_progress)
+    assert reread == set(in_progress)  # one request each, by id
     final = {r["id"]: r["status"] for r in second.records[TRANSCRIPTS]}
-    assert set(in_progress) <= set(final)
-    newly_completed = {i for i in in_progress if final[i] == "completed"}
-    assert newly_completed  # the processing ones completed (or failed) in advance()
-    assert newly_completed <= {r["transcript_id"] for r in second.records[SENTENCES]}
-    assert newly_completed <= {r["transcript_id"] for r in second.records[PARAGRAPHS]}
-    # One page was enough: everything older than the oldest in-progress one was kept.
-    assert len([e for e in log if urlsplit(e["path"]).path.endswith("/v2/transcript")]) == 1
+    finished = {i for i in in_progress if final.get(i) in ("completed", "error")}
+    assert finished
+    assert finished <= {r["id"] for r in second.records[DETAILS]}
+    gone = [m for m in (r.getMessage() for r in caplog.records) if "is gone" in m]
+    assert len(gone) == 1  # the long-pending transcript that expired
+    [expired] = [i for i in in_progress if i in gone[0]]
+    still = {entry[0] for entry in second.final_state["bookmarks"][TRANSCRIPTS]["pending"]}
+    assert set(in_progress) - finished - {expired} <= still
+    assert expired not in still
+    # Completed ones whose redacted audio is still being made (202) stay pending too.
+    assert still & finished <= {i for i in finished if final[i] == "completed"}
     for stream, names in KEYS.items():
         merged = _keys(first, stream, *names) | _keys(second, stream, *names)
-        assert len(merged) == expected[stream], stream
+        assert len(merged) >= expected[stream], stream
     assert_schema_valid(second)
 
 
@@ -696,4 +683,4 @@ def test_sandbox_data_is_deterministic_and_scales() -> None:
         ids = [t.id for t in one.parts["assemblyai"].transcripts]  # type: ignore[attr-defined]
         assert ids == [t.id for t in again.parts["assemblyai"].transcripts]  # type: ignore[attr-defined]
     with run_sandbox(["assemblyai"], scale=2) as double:
-        assert double.expected_counts()[TRANSCRIPTS] == 820
+        assert double.expected_counts()[TRANSCRIPTS] == 410

@@ -1,4 +1,6 @@
-"""AssemblyAI in dlt (api-reference.md §2): raw key, newest-first list paged by ``prev_url``.
+"""AssemblyAI in dlt: raw key, newest-first list paged by ``prev_url``.
+
+Facts: docs/providers/assemblyai.md, "API facts".
 
 Fixes to the original config: the raw key (no ``Bearer``), ``limit`` 200, paging to OLDER
 transcripts through ``page_details.prev_url`` (the original follows ``next_url``, which
@@ -76,7 +78,8 @@ def resources(block: dict[str, Any], config: dict[str, Any]) -> list[Any]:
                     "endpoint": {
                         "path": f"/v2/transcript/{TRANSCRIPT_ID}/redacted-audio",
                         "data_selector": "$",
-                        # Only transcripts created with redact_pii_audio have one (§2.4).
+                        # Only transcripts created with redact_pii_audio have one
+                        # (docs/providers/assemblyai.md, "Redacted audio").
                         "response_actions": [{"status_code": 400, "action": "ignore"}],
                     },
                     "include_from_parent": ["id"],
