@@ -195,7 +195,8 @@ class HmsSandbox(SandboxProvider):
             if i % 3 == 1
             else {},
         }
-        if i < 4:  # older templates still carry the deprecated key (§4.6)
+        # Older templates still carry the deprecated key (hms.md, "Template destinations").
+        if i < 4:
             destinations["browserRecordings"] = {
                 self._uuid(): {
                     "name": f"beam-{i}",
@@ -278,7 +279,7 @@ class HmsSandbox(SandboxProvider):
             "template": template["name"],
             "region": REGIONS[i % len(REGIONS)],
             "created_at": _ms(created),
-            # A quarter were never updated: Go's zero time (§4.2).
+            # A quarter were never updated: Go's zero time (hms.md, "Timestamps").
             "updated_at": ZERO_TIME if i % 4 == 0 else _ms(created + timedelta(hours=3)),
             "key": f"{self.customer_id}:{name}",
             "large_room": i % 10 == 0,
@@ -367,7 +368,7 @@ class HmsSandbox(SandboxProvider):
                 "user_id": peer["user_id"],
                 "metadata": "" if n % 2 else '{"hand_raised": false}',
                 "role": peer["role"],
-                # Nanoseconds here (§4.3).
+                # Nanoseconds here (hms.md, "Active-room peers").
                 "joined_at": _ns(started + timedelta(seconds=n * 41, microseconds=80990)),
             }
             for n, (peer_id, peer) in enumerate(session["peers"].items())
@@ -579,7 +580,7 @@ class HmsSandbox(SandboxProvider):
         return _page(request, rows)
 
     def _templates(self, request: Request, match: re.Match[str]) -> Response:
-        # `last` is the template's `_id` (§4.4).
+        # `last` is the template's `_id` (hms.md, "Pagination").
         return _page(request, self.templates, id_field="_id")
 
     def _recordings(self, request: Request, match: re.Match[str]) -> Response:
@@ -637,7 +638,7 @@ class HmsSandbox(SandboxProvider):
             offset = int(position)
         chunk = rows[offset : offset + limit]
         body: dict[str, Any] = {"limit": limit, "total": len(rows), "events": chunk}
-        if offset + limit < len(rows):  # `next` only while more remain (§4.7)
+        if offset + limit < len(rows):  # `next` only while more remain
             body["next"] = _encode_cursor(f"{room_id}:{offset + limit}")
         return json_response(body)
 
@@ -844,7 +845,7 @@ def _error(status: int, message: str, detail: str) -> Response:
 
 
 def _flag(request: Request, name: str) -> bool | Response:
-    """A boolean filter; absent means true, as documented (§4.1, §4.2)."""
+    """A boolean filter; absent means true, as documented (hms.md, "Rooms", "Sessions")."""
     value = (request.arg(name) or "true").lower()
     if value not in ("true", "false"):
         return _error(400, "Bad request", f"{name} must be true or false")
