@@ -441,7 +441,7 @@ class HmsSandbox(SandboxProvider):
     def _asset(
         self, job_id: str, session: dict[str, Any], kind: str, created: datetime, **extra: Any
     ) -> dict[str, Any]:
-        metadata: dict[str, Any] = {
+        by_kind: dict[str, dict[str, Any]] = {
             "room-composite": {"resolution": {"width": 1280, "height": 720}},
             "room-vod": {"num_layers": "4", "max_width": 1280, "max_height": 720},
             "transcript": {"output_mode": "txt"},
@@ -452,7 +452,8 @@ class HmsSandbox(SandboxProvider):
                 "peer_id": next(iter(session["peers"])),
                 "track_type": "audio",
             },
-        }.get(kind, {})
+        }
+        metadata = by_kind.get(kind, {})
         asset = {
             "id": self._oid(),
             "job_id": job_id,
@@ -677,7 +678,7 @@ class HmsSandbox(SandboxProvider):
 
     @override
     def secrets(self) -> list[str]:
-        return [APP_SECRET, STORAGE_SECRET]
+        return [APP_SECRET, STORAGE_SECRET, *self.stream_keys]
 
     @override
     def advance(self) -> None:
@@ -727,24 +728,24 @@ class HmsSandbox(SandboxProvider):
         template["updatedAt"] = _rfc3339(now + timedelta(hours=3), 2)
 
     def _advance_active_session(self, now: datetime) -> None:
-        """In a session that stays active, one peer leaves and another joins."""
+        """In a session that stays active, one peer comes and goes, another comes and stays.
+
+        The session's updated_at stays put: the tap must still see its new peers. (Nobody
+        present at the last sync leaves, so a full sync still loads a superset of keys.)
+        """
         session = next(s for s in self.sessions if s["active"])
-        room_peers = self.active_peers[session["room_id"]]
-        staying = [p for p in session["peers"].values() if p["id"] in room_peers]
-        if len(staying) > 1:
-            staying[-1]["left_at"] = _ms(now + timedelta(minutes=2))
-            room_peers.pop(staying[-1]["id"])
-        peer = self._peer(session, now + timedelta(minutes=3))
-        session["peers"][peer["id"]] = peer
-        room_peers[peer["id"]] = {
-            "id": peer["id"],
-            "name": peer["name"],
-            "user_id": peer["user_id"],
+        visitor = self._peer(session, now + timedelta(minutes=2))
+        visitor["left_at"] = _ms(now + timedelta(minutes=9, milliseconds=415))
+        stayer = self._peer(session, now + timedelta(minutes=3))
+        session["peers"] |= {visitor["id"]: visitor, stayer["id"]: stayer}
+        self.active_peers[session["room_id"]][stayer["id"]] = {
+            "id": stayer["id"],
+            "name": stayer["name"],
+            "user_id": stayer["user_id"],
             "metadata": "",
-            "role": peer["role"],
+            "role": stayer["role"],
             "joined_at": _ns(now + timedelta(minutes=3, microseconds=80990)),
         }
-        session["updated_at"] = _ms(now + timedelta(minutes=3, milliseconds=6))
 
     def _advance_streams(self, now: datetime) -> None:
         """Running streams finish (their updated_at moves); new ones start."""
