@@ -207,6 +207,8 @@ class SessionPeers(HmsStream):
                     **peer,
                     "id": peer.get("id") or peer_id,
                     "session_id": peer.get("session_id") or context["session_id"],
+                    # Always a column: null while the peer is (as far as we know) still in.
+                    "left_at": peer.get("left_at"),
                 }
 
 

@@ -547,7 +547,8 @@ TEMPLATE_DESTINATIONS: dict[str, Any] = {
             "width": 1280,
             "height": 720,
             "maxDuration": 1800,
-            "thumbnails": {"width": 320, "height": 180},
+            # "Object of type thumbnails", typed as the HLS recording's.
+            "thumbnails": {"enabled": True, "width": 320, "height": 180, "offsets": [2], "fps": 1},
             "presignDuration": 3600,
             "role": "beam",
             "autoStart": False,
@@ -631,6 +632,16 @@ RECORDINGS = [
                 "created_at": "2023-03-30T06:54:06.434Z",
                 "type": "chat",
                 "size": 74,
+            },
+            {
+                "id": "6425320e94091a5af841456d",
+                "metadata": {"output_mode": "txt"},
+                "duration": 55,
+                "path": "s3://acme-recordings/100ms/642531cf/transcript.txt",
+                "status": "completed",
+                "created_at": "2023-03-30T06:56:06.54Z",
+                "type": "transcript",
+                "size": 50,
             },
         ],
     }
