@@ -23,12 +23,13 @@ secret, ``type: management``, ``version: 2``, this app's ``access_key`` and an `
 the future (401 ``Token validation error`` otherwise).
 
 Sizes at scale 1 (requests of a full sync in brackets, limit 100): 50 rooms, 44 enabled
-and 6 disabled [2]; each room costs a peers and an events request [100 + 2 more pages for
-the room with 230 events]; 260 sessions, 8 active and 252 ended [1 + 3], with 673 peers
-[0: they come with the sessions]; 10 templates with a settings and a destinations request
-each [1 + 20]; 150 recordings [2]; 345 recording assets [4]; 40 live streams [1]; 24
-external streams [1]. That is 137 requests: rooms stay at one page each so the per-room
-children keep the total under ~150; the several-page lists are sessions, recordings,
+and 6 disabled [2], each with an events request [50 + 2 more pages for the room with 230
+events]; 260 sessions, 8 active and 252 ended [1 + 3], with 673 peers [0: they come with
+the sessions]; active-room peers of the 8 rooms with an active session [8]; 10 templates
+with a settings and a destinations request each [1 + 20]; 150 recordings [2]; 345
+recording assets [4]; 40 live streams [1]; 24 external streams [1]. That is 95 requests
+(80 for the incremental run after ``advance()``). Rooms stay at one page each so the
+per-room children keep the total low; the several-page lists are sessions, recordings,
 recording assets and the busiest room's events (``scale`` 3 gives enabled rooms two pages).
 """
 
