@@ -317,45 +317,51 @@ class TemplateDestinations(HmsStream):
         ]
 
 
-class Recordings(HmsStream):
-    """https://www.100ms.live/docs/server-side/v2/api-reference/recordings/list-all-recordings"""
+class BeamJobs(HmsStream):
+    """Jobs of 100ms's composing browser ("beam"): recordings, live and external streams.
 
-    name = "hms_recordings"
-    path = "/v2/recordings"
+    They share their timestamps and move through the same statuses, so ``updated_at`` is
+    their bookmark (hms.md, "Recordings", "Live streams"). No time filter and no
+    documented order (hms.md, "Order of lists"): each list is read in full and filtered on
+    the client.
+    """
+
     replication_key = "updated_at"
     timestamp_fields = ("created_at", "started_at", "stopped_at")
 
 
-# Recording assets, live and external streams: no time filter and no documented order
-# (hms.md, "Order of lists"), so each list is read in full and filtered on the client.
+class Recordings(BeamJobs):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/recordings/list-all-recordings"""
+
+    name = "hms_recordings"
+    path = "/v2/recordings"
+
+
+class LiveStreams(BeamJobs):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/live-streams/list-all-live-streams"""
+
+    name = "hms_live_streams"
+    path = "/v2/live-streams"
+
+
+class ExternalStreams(BeamJobs):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/external-streams/list-all-external-streams"""
+
+    name = "hms_external_streams"
+    path = "/v2/external-streams"
+    masks = (Mask("rtmp_urls[]", hide=stream_key_masked),)
 
 
 class RecordingAssets(HmsStream):
-    """https://www.100ms.live/docs/server-side/v2/api-reference/recording-assets/list-all-assets"""
+    """https://www.100ms.live/docs/server-side/v2/api-reference/recording-assets/list-all-assets
+
+    Read in full and filtered on the client, like the beam jobs.
+    """
 
     name = "hms_recording_assets"
     path = "/v2/recording-assets"
     # Final when listed (completed or failed): their creation is their bookmark.
     replication_key = "created_at"
-
-
-class LiveStreams(HmsStream):
-    """https://www.100ms.live/docs/server-side/v2/api-reference/live-streams/list-all-live-streams"""
-
-    name = "hms_live_streams"
-    path = "/v2/live-streams"
-    replication_key = "updated_at"
-    timestamp_fields = ("created_at", "started_at", "stopped_at")
-
-
-class ExternalStreams(HmsStream):
-    """https://www.100ms.live/docs/server-side/v2/api-reference/external-streams/list-all-external-streams"""
-
-    name = "hms_external_streams"
-    path = "/v2/external-streams"
-    replication_key = "updated_at"
-    timestamp_fields = ("created_at", "started_at", "stopped_at")
-    masks = (Mask("rtmp_urls[]", hide=stream_key_masked),)
 
 
 class _QuietHS256(HMACAlgorithm):

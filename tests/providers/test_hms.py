@@ -1,4 +1,4 @@
-"""100ms (api-reference.md §4): requests-mock unit tests plus in-process sandbox runs."""
+"""100ms: requests-mock unit tests plus in-process sandbox runs (docs/providers/hms.md)."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def requests_to(m: rm.Mocker, path: str) -> list[Any]:
 
 
 def list_pages(rows: list[dict[str, Any]], *, id_field: str = "id") -> Callable[..., Any]:
-    """{limit, data, last} after the row whose id is ``start`` (§4 "List pagination")."""
+    """{limit, data, last} after the row whose id is ``start`` (hms.md, "Pagination")."""
 
     def callback(request: Any, context: Any) -> dict[str, Any]:
         params = query(request)
@@ -129,7 +129,7 @@ def keys_of(result: SyncResult, stream: str) -> set[tuple[Any, ...]]:
     return {tuple(r[k] for k in KEYS[stream]) for r in result.records[stream]}
 
 
-# -- realistic payloads (shapes from api-reference.md §4.1-4.8) --------------------------------
+# -- realistic payloads (shapes of docs/providers/hms.md, "API facts") -------------------------
 
 
 def room(n: int, *, created: str = "2025-02-03T09:59:29.343Z", updated: str | None = None,
@@ -701,7 +701,7 @@ def test_template_settings_one_record_per_template_without_the_bucket_secret(
 
 
 def events_api(events: dict[str, list[dict[str, Any]]], *, empty_next: bool = False):
-    """{limit, total, next, events}; ``next`` only while more remain (§4.7)."""
+    """{limit, total, next, events}; ``next`` only while more remain ("Pagination")."""
 
     def callback(request: Any, context: Any) -> dict[str, Any]:
         params = query(request)
