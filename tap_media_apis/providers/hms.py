@@ -1,9 +1,9 @@
-"""100ms (api-reference.md §4): minted management tokens, `last`/`start` paging, maps as records.
+"""100ms: minted management tokens, `last`/`start` paging, maps as records, masked secrets.
 
-Two things the original config got wrong shape this module: `peers` and template
-destinations are maps keyed by id, not lists (they become one record per entry), and
-analytics events need the room's id, so they are a child of rooms (§4 "Where the original
-config is wrong").
+Facts and their vendor sources: docs/providers/hms.md, "API facts". Two things the
+original config got wrong shape this module: `peers` and template destinations are maps
+keyed by id, not lists (they become one record per entry), and analytics events need the
+room's id, so they are a child of rooms.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 import jwt
 import requests
@@ -23,7 +24,7 @@ from typing_extensions import override
 
 from tap_media_apis.core.answers import Tolerated, is_json_answer
 from tap_media_apis.core.auth import RefreshingTokenAuth
-from tap_media_apis.core.masks import Mask
+from tap_media_apis.core.masks import MASKED, Mask, rtmp_url_without_key, url_without_credentials
 from tap_media_apis.core.paging import CursorPaginator, Paging
 from tap_media_apis.core.partitions import PartitionsOver
 from tap_media_apis.core.provider import Provider, ProviderRuntime, RequestAuth
@@ -32,19 +33,39 @@ from tap_media_apis.core.stream import ProviderStream
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
-#: The sample code of §4 "Auth" mints 24-hour tokens.
+#: The sample code mints 24-hour tokens (docs/providers/hms.md, "Base URL and auth").
 DEFAULT_TOKEN_LIFETIME = 86_400
-#: List endpoints accept limit 10..100 (§4 "List pagination").
+#: List endpoints accept limit 10..100 (docs/providers/hms.md, "Pagination").
 MIN_PAGE_SIZE, MAX_PAGE_SIZE = 10, 100
-#: Go's zero time: what a never-updated room says in updated_at (§4.2).
+#: Go's zero time: "never set", e.g. a never-updated room's updated_at (hms.md, "Timestamps").
 ZERO_TIME_PREFIX = "0001-01-01"
 #: The recording bucket's secret key in template settings: the customer's storage
-#: credentials (§4.4, create-template-via-api); the secret half never goes into a record.
+#: credentials (hms.md, "Template settings"); the secret half never goes into a record.
 STORAGE_SECRET = "recording.upload.credentials.secretKey"
 
 
+def stream_key_masked(url: Any) -> Any:
+    """An RTMP URL with its stream key masked: host and application path stay.
+
+    An RTMP URL is the server URL plus the stream key (docs/providers/hms.md, "RTMP
+    URLs"): ``rtmp://a.rtmp.youtube.com/live2/<key>`` → ``…/live2/REDACTED``. A URL with
+    no application path (``rtmp://host/<key>``) or no URL at all is masked whole.
+    """
+    masked = rtmp_url_without_key(url)
+    if not isinstance(masked, str):
+        return masked
+    parts = urlsplit(masked)
+    if parts.path.strip("/") and not parts.path.endswith(f"/{MASKED}"):
+        return urlunsplit((parts.scheme, parts.netloc, f"/{MASKED}", "", ""))
+    return masked
+
+
+def masked_value(value: Any) -> str:
+    return MASKED
+
+
 class StartCursorPaginator(CursorPaginator):
-    """``limit``/``start`` paging: ``start`` is the previous page's ``last`` (§4 "List pagination").
+    """``limit``/``start`` paging: ``start`` is the previous page's ``last`` (hms.md, "Pagination").
 
     The end is a short or empty page or an empty/missing ``last``, the official SDK's rule:
     stopping on ``last`` alone (as the original config does) costs one request more.
@@ -55,7 +76,7 @@ class StartCursorPaginator(CursorPaginator):
 
 
 class NextCursorPaginator(CursorPaginator):
-    """Analytics events: ``next`` goes back as ``start``; present only while more remain (§4.7)."""
+    """Analytics events: ``next`` goes back as ``start``, present only while more remain."""
 
     cursor_field = "next"
     cursor_param = "start"
@@ -76,7 +97,7 @@ class HmsStream(ProviderStream):
     @override
     def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:
         shaped = super().shape_record(record)
-        # Go's zero time stands for "not set" (§4.2): null, not the year 1.
+        # Go's zero time stands for "not set": null, not the year 1.
         for name in self.timestamp_fields:
             if str(shaped.get(name) or "").startswith(ZERO_TIME_PREFIX):
                 shaped[name] = None
@@ -84,19 +105,28 @@ class HmsStream(ProviderStream):
 
 
 class Rooms(HmsStream):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/Rooms/list-rooms"""
+
     name = "hms_rooms"
     path = "/v2/rooms"
     replication_key = "updated_at"
     timestamp_fields = ("created_at",)
-    # The docs give `enabled` a default of true (§4.2 list-rooms): disabled rooms would vanish.
+    # The docs give `enabled` a default of true (hms.md, "Rooms"): disabled rooms would vanish.
     partitions_over = both_values_of("enabled")
     context_params = ("enabled",)
-    # Events arrive without the room's updated_at moving (§4.7).
+    # Events arrive without the room's updated_at moving.
     children_follow_old_records = True
+    # A room's own bucket secret (the update-room answer echoes it) and its webhook
+    # headers, which usually carry the receiver's token (hms.md, "Rooms").
+    masks = (
+        Mask("recording_info.upload_info.credentials.secret"),
+        Mask("recording_info.upload_info.credentials.secretKey", remove=True),
+        Mask("webhook.headers{}", hide=masked_value),
+    )
 
     @override
     def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        # A never-updated room says 0001-01-01T00:00:00Z (§4.2): it would sort before every
+        # A never-updated room says 0001-01-01T00:00:00Z: it would sort before every
         # bookmark, so it is dated (and bookmarked) by its creation instead.
         updated = record.get("updated_at")
         if not updated or str(updated).startswith(ZERO_TIME_PREFIX):
@@ -109,12 +139,14 @@ class Rooms(HmsStream):
 
 
 class Sessions(HmsStream):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/Sessions/list-sessions"""
+
     name = "hms_sessions"
     path = "/v2/sessions"
     replication_key = "updated_at"
     timestamp_fields = ("created_at", "ended_at")
-    # The docs say `active` defaults to true, yet their example lists ended sessions (§4.1):
-    # asking for each value reads both kinds whatever the real default is.
+    # The docs say `active` defaults to true, yet their example lists ended sessions
+    # (hms.md, "Sessions"): asking for each value reads both kinds whatever the default.
     partitions_over = both_values_of("active")
     context_params = ("active",)
     # An active session's peers change without its updated_at moving.
@@ -128,28 +160,76 @@ class Sessions(HmsStream):
     def generate_child_contexts(
         self, record: dict[str, Any], context: Context | None
     ) -> Iterable[Context | None]:
-        # Only a room with an active session has peers (§4.3): its active sessions name the
-        # rooms to ask, once each, instead of one request per room of the account. Asked
-        # twice for the same record (fan-out, then the sync) it answers the same.
-        room_id = record.get("room_id")
-        if not record.get("active") or not room_id:
-            return
-        if self._session_of_room.setdefault(room_id, record["id"]) == record["id"]:
+        """Two kinds of context, each taken by one child (``applies_to``).
+
+        ``{"room_id"}`` for ActiveRoomPeers: only a room with an active session has peers,
+        so its active sessions name the rooms to ask, once per room. ``{"session_id",
+        "room_id", "peers"}`` for SessionPeers: the peers of a session this run emits, and
+        of every active one (their peers come and go while updated_at may stay). Asked
+        twice for the same record (fan-out, then the sync) it answers the same.
+        """
+        room_id: str | None = record.get("room_id")
+        active = bool(record.get("active"))
+        # Only an active session claims its room: the first one asks for the room's peers.
+        claims = self._session_of_room.setdefault
+        if active and room_id and claims(room_id, record["id"]) == record["id"]:
             yield {"room_id": room_id}
+        start = self.bookmark(context)
+        if isinstance(record.get("peers"), dict) and (
+            active or start is None or self.is_new(record, start)
+        ):
+            yield {"session_id": record["id"], "room_id": room_id, "peers": record["peers"]}
+
+
+class SessionPeers(HmsStream):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/Sessions/object#peer-object
+
+    Who attended which session: one record per entry of a session's ``peers`` map
+    (hms.md, "Session peers"), made from the session record, no request of its own.
+    """
+
+    name = "hms_session_peers"
+    parent_stream_type = Sessions
+    primary_keys = ["session_id", "id"]
+    derived_from_parent = True
+    # A peer still in an active session: left_at absent, empty or Go's zero time, all null.
+    timestamp_fields = ("joined_at", "left_at")
+
+    @override
+    def applies_to(self, context: Context) -> bool:
+        return "peers" in context
+
+    @override
+    def records_from_parent(self, context: Context) -> Iterable[dict[str, Any]]:
+        for peer_id, peer in context["peers"].items():
+            if isinstance(peer, dict):
+                yield {
+                    **peer,
+                    "id": peer.get("id") or peer_id,
+                    "session_id": peer.get("session_id") or context["session_id"],
+                    # Always a column: null while the peer is (as far as we know) still in.
+                    "left_at": peer.get("left_at"),
+                }
 
 
 class ActiveRoomPeers(HmsStream):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/active-rooms/list-peers"""
+
     name = "hms_active_room_peers"
     path = "/v2/active-rooms/{room_id}/peers"
     parent_stream_type = Sessions
     primary_keys = ["room_id", "id"]
-    # {"peers": {<peer_id>: {...}}}: one map, not paginated (§4.3).
+    # {"peers": {<peer_id>: {...}}}: one map, not paginated (hms.md, "Active-room peers").
     records_key = "peers"
     single_record = True
     # The session may end between the list and this call: then there is nothing to list
     # (the API's own JSON 404; an HTML 404 from a proxy or a wrong base_url still fails).
     tolerated = (Tolerated(404, when=is_json_answer),)
     timestamp_fields = ("joined_at",)
+
+    @override
+    def applies_to(self, context: Context) -> bool:
+        return "peers" not in context
 
     @override
     def records_in(self, response: requests.Response) -> list[Any]:
@@ -162,23 +242,37 @@ class ActiveRoomPeers(HmsStream):
 
 
 class AnalyticsEvents(HmsStream):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/analytics/overview"""
+
     name = "hms_analytics_events"
     path = "/v2/analytics/events"
     parent_stream_type = Rooms
     records_key = "events"
-    # No server-side time filter (§4.7): the bookmark is applied on the client.
+    # No server-side time filter (hms.md, "Analytics events"): the bookmark is applied on
+    # the client.
     replication_key = "timestamp"
-    # room_id is required on every request, later pages included (§4.7).
+    # room_id is required on every request, later pages included.
     context_params = ("room_id",)
     paging = Paging(NextCursorPaginator, short_page_ends=False)
+    # A recording event's RTMP targets carry stream keys; its download links are signed.
+    masks = (
+        Mask("data.rtmp[].url", hide=stream_key_masked),
+        Mask("data.recording_presigned_url", hide=url_without_credentials),
+        Mask("data.location", hide=url_without_credentials),
+    )
 
 
 class Templates(HmsStream):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/policy/list-templates"""
+
     name = "hms_templates"
     path = "/v2/templates"
     replication_key = "updatedAt"
     timestamp_fields = ("createdAt",)
-    masks = (Mask(f"settings.{STORAGE_SECRET}", remove=True),)
+    masks = (
+        Mask(f"settings.{STORAGE_SECRET}", remove=True),
+        Mask("destinations.rtmpDestinations{}.rtmpUrls[]", hide=stream_key_masked),
+    )
 
     @override
     def get_child_context(self, record: dict[str, Any], context: Context | None) -> dict[str, Any]:
@@ -186,25 +280,30 @@ class Templates(HmsStream):
 
 
 class TemplateSettings(HmsStream):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/policy/retrieve-settings"""
+
     name = "hms_template_settings"
     path = "/v2/templates/{template_id}/settings"
     parent_stream_type = Templates
     primary_keys = ["template_id"]
-    # A bare object, not paginated (§4.5).
+    # A bare object, not paginated (hms.md, "Template settings").
     records_key = None
     single_record = True
     masks = (Mask(STORAGE_SECRET, remove=True),)
 
 
 class TemplateDestinations(HmsStream):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/policy/retrieve-destinations"""
+
     name = "hms_template_destinations"
     path = "/v2/templates/{template_id}/destinations"
     parent_stream_type = Templates
     primary_keys = ["template_id", "destination_type", "destination_id"]
-    # {<destination type>: {<name or id>: {...}}}, not paginated (§4.6); every type is
-    # read, the deprecated browserRecordings included.
+    # {<destination type>: {<name or id>: {...}}}, not paginated (hms.md, "Template
+    # destinations"); every type is read, the deprecated browserRecordings included.
     records_key = None
     single_record = True
+    masks = (Mask("rtmpUrls[]", hide=stream_key_masked),)
 
     @override
     def records_in(self, response: requests.Response) -> list[Any]:
@@ -218,11 +317,51 @@ class TemplateDestinations(HmsStream):
         ]
 
 
-class Recordings(HmsStream):
-    name = "hms_recordings"
-    path = "/v2/recordings"
+class BeamJobs(HmsStream):
+    """Jobs of 100ms's composing browser ("beam"): recordings, live and external streams.
+
+    They share their timestamps and move through the same statuses, so ``updated_at`` is
+    their bookmark (hms.md, "Recordings", "Live streams"). No time filter and no
+    documented order (hms.md, "Order of lists"): each list is read in full and filtered on
+    the client.
+    """
+
     replication_key = "updated_at"
     timestamp_fields = ("created_at", "started_at", "stopped_at")
+
+
+class Recordings(BeamJobs):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/recordings/list-all-recordings"""
+
+    name = "hms_recordings"
+    path = "/v2/recordings"
+
+
+class LiveStreams(BeamJobs):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/live-streams/list-all-live-streams"""
+
+    name = "hms_live_streams"
+    path = "/v2/live-streams"
+
+
+class ExternalStreams(BeamJobs):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/external-streams/list-all-external-streams"""
+
+    name = "hms_external_streams"
+    path = "/v2/external-streams"
+    masks = (Mask("rtmp_urls[]", hide=stream_key_masked),)
+
+
+class RecordingAssets(HmsStream):
+    """https://www.100ms.live/docs/server-side/v2/api-reference/recording-assets/list-all-assets
+
+    Read in full and filtered on the client, like the beam jobs.
+    """
+
+    name = "hms_recording_assets"
+    path = "/v2/recording-assets"
+    # Final when listed (completed or failed): their creation is their bookmark.
+    replication_key = "created_at"
 
 
 class _QuietHS256(HMACAlgorithm):
@@ -244,7 +383,7 @@ _JWS.register_algorithm("HS256", _QuietHS256())
 def mint_management_token(
     access_key: str, app_secret: str, lifetime: int, *, now: float | None = None
 ) -> str:
-    """A management token: an HS256 JWT with the payload of §4 "Auth"."""
+    """A management token: an HS256 JWT with the payload of hms.md, "Base URL and auth"."""
     issued = int(time.time() if now is None else now)
     payload = {
         "access_key": access_key,
@@ -259,7 +398,7 @@ def mint_management_token(
 
 
 class ManagementTokenAuth(RefreshingTokenAuth):
-    """Mints management tokens from the app key and secret (§4 "Auth").
+    """Mints management tokens from the app key and secret (hms.md, "Base URL and auth").
 
     Dashboard tokens expire within 14 days; minted ones are renewed before they expire
     and once after a 401, so a run never depends on a token someone must rotate.
@@ -321,7 +460,7 @@ PROVIDER = Provider(
     title="100ms",
     tap_name="tap-100ms",
     base_url="https://api.100ms.live",
-    # No general limit is published (§4 "Base, auth, limits"): stay conservative.
+    # No general limit is published (hms.md, "Rate limits"): stay conservative.
     requests_per_second=10,
     page_size=MAX_PAGE_SIZE,
     min_page_size=MIN_PAGE_SIZE,
@@ -355,12 +494,16 @@ PROVIDER = Provider(
     streams=(
         Rooms,
         Sessions,
+        SessionPeers,
         ActiveRoomPeers,
         AnalyticsEvents,
         Templates,
         TemplateSettings,
         TemplateDestinations,
         Recordings,
+        RecordingAssets,
+        LiveStreams,
+        ExternalStreams,
     ),
     # One page of rooms: the cheapest authenticated list.
     probe_stream=Rooms,

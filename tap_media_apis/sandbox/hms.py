@@ -1,4 +1,4 @@
-"""Sandbox part for 100ms (api-reference.md §4).
+"""Sandbox part for 100ms (docs/providers/hms.md, "API facts").
 
 Real envelopes: lists are ``{limit, data, last}`` with ``limit`` 10..100 (default 10) and
 ``start`` = the previous ``last``; active-room peers are a map keyed by peer id (404 for a
@@ -7,19 +7,30 @@ still carry ``browserRecordings``); analytics events are ``{limit, total, next, 
 need ``room_id`` (400 without) and page with an opaque ``next``. The documented defaults
 ``enabled=true`` (rooms) and ``active=true`` (sessions) are applied, so a client that leaves
 them out misses disabled rooms and ended sessions. A quarter of the rooms were never
-updated and say ``updated_at: 0001-01-01T00:00:00Z``.
+updated and say ``updated_at: 0001-01-01T00:00:00Z``. Recording assets, live streams and
+external streams come newest first, as every example of the docs (the order itself is
+undocumented).
+
+Session peers: an ended session's peers all have ``left_at``; in an active session the
+first peer has already left, and a peer still in the room has no ``left_at`` or Go's zero
+time (undocumented: both forms appear). Secrets the tap must mask sit where 100ms puts
+them: stream keys in RTMP URLs (external streams, template destinations), a room's own
+bucket credentials (``recording_info.upload_info.credentials.secret``), webhook headers,
+the template bucket's ``secretKey``.
 
 Auth: ``Authorization: Bearer <management token>``, an HS256 JWT signed with the app
 secret, ``type: management``, ``version: 2``, this app's ``access_key`` and an ``exp`` in
 the future (401 ``Token validation error`` otherwise).
 
 Sizes at scale 1 (requests of a full sync in brackets, limit 100): 50 rooms, 44 enabled
-and 6 disabled [2]; each room costs a peers and an events request [100 + 2 more pages for
-the room with 230 events]; 260 sessions, 8 active and 252 ended [1 + 3]; 10 templates
-with a settings and a destinations request each [1 + 20]; 150 recordings [2]. That is
-131 requests: rooms stay at one page each so the per-room children keep the total under
-~150; the several-page lists are sessions, recordings and the busiest room's events
-(``scale`` 3 gives enabled rooms two pages).
+and 6 disabled [2], each with an events request [50 + 2 more pages for the room with 230
+events]; 260 sessions, 8 active and 252 ended [1 + 3], with 673 peers [0: they come with
+the sessions]; active-room peers of the 8 rooms with an active session [8]; 10 templates
+with a settings and a destinations request each [1 + 20]; 150 recordings [2]; 345
+recording assets [4]; 40 live streams [1]; 24 external streams [1]. That is 95 requests
+(80 for the incremental run after ``advance()``). Rooms stay at one page each so the
+per-room children keep the total low; the several-page lists are sessions, recordings,
+recording assets and the busiest room's events (``scale`` 3 gives enabled rooms two pages).
 """
 
 from __future__ import annotations
@@ -59,6 +70,15 @@ REGIONS = ("in", "us", "eu", "auto")
 ROLES = ("host", "guest", "viewer", "backstage")
 NAMES = ("Asha", "Ben", "Chen", "Dara", "Eli", "Farah", "Gus", "Hana", "Ivo", "Jo", "Kai")
 EVENT_TYPES = ("track.add.success", "track.update.success", "track.remove.success")
+#: Where external streams go: an RTMP URL is "the combination of RTMP server URL and stream
+#: key" (docs/providers/hms.md, "RTMP URLs"): host and app path, then the key.
+RTMP_SERVERS = (
+    "rtmp://a.rtmp.youtube.com/live2",
+    "rtmps://live-api-s.facebook.com:443/rtmp",
+    "rtmp://live.twitch.tv/app",
+    "rtmps://global-live.mux.com:443/app",
+)
+BEAM_STATUSES = ("starting", "running", "stopping", "post_processing", "completed", "failed")
 
 
 def _rfc3339(moment: datetime, digits: int) -> str:
@@ -82,6 +102,9 @@ class HmsSandbox(SandboxProvider):
 
     def __init__(self, *, scale: int = 1, seed: int = 7) -> None:
         super().__init__(scale=scale, seed=seed)
+        #: RTMP stream keys, storage secrets and webhook tokens handed out in records: the
+        #: tap must never emit them.
+        self.stream_keys: list[str] = []
         self.now = NOW
         self.customer_id = self._oid()
         self.app_id = self._oid()
@@ -101,6 +124,11 @@ class HmsSandbox(SandboxProvider):
         for room in self.rooms[2 : 2 + 30 * scale : 2]:
             self._add_events(room, self.random.randint(3, 25), NOW - timedelta(days=5))
         self.recordings = [self._recording(i) for i in range(150 * scale)]
+        self.assets: list[dict[str, Any]] = []
+        for recording in self.recordings:
+            self._recording_assets(recording)
+        self.live_streams = [self._live_stream(i) for i in range(40 * scale)]
+        self.external_streams = [self._external_stream(i) for i in range(24 * scale)]
 
     # -- data -----------------------------------------------------------------------
 
@@ -120,7 +148,7 @@ class HmsSandbox(SandboxProvider):
                     "width": 1280,
                     "height": 720,
                     "maxDuration": 10800,
-                    "rtmpUrls": [f"rtmp://live.example.com/app/stream-{i}-{n}"],
+                    "rtmpUrls": [self._rtmp_url(i + n)],
                     "recordingEnabled": n == 0,
                     "autoStopTimeout": 300,
                 }
@@ -153,15 +181,23 @@ class HmsSandbox(SandboxProvider):
                 self._uuid(): {
                     "name": f"transcript-{i}",
                     "role": "host",
+                    "modes": ["recorded", "caption"],
                     "outputModes": ["txt", "srt", "json"],
                     "customVocabulary": ["100ms", "SDK"],
-                    "summary": {"enabled": True, "temperature": 0.5},
+                    "summary": {
+                        "enabled": True,
+                        "context": "weekly sync",
+                        "temperature": 0.5,
+                        "sections": [{"title": "Agenda", "format": "bullets"}],
+                    },
+                    "translation": {"enabled": True, "roleLanguages": {"guest": "es"}},
                 }
             }
             if i % 3 == 1
             else {},
         }
-        if i < 4:  # older templates still carry the deprecated key (§4.6)
+        # Older templates still carry the deprecated key (hms.md, "Template destinations").
+        if i < 4:
             destinations["browserRecordings"] = {
                 self._uuid(): {
                     "name": f"beam-{i}",
@@ -244,16 +280,47 @@ class HmsSandbox(SandboxProvider):
             "template": template["name"],
             "region": REGIONS[i % len(REGIONS)],
             "created_at": _ms(created),
-            # A quarter were never updated: Go's zero time (§4.2).
+            # A quarter were never updated: Go's zero time (hms.md, "Timestamps").
             "updated_at": ZERO_TIME if i % 4 == 0 else _ms(created + timedelta(hours=3)),
             "key": f"{self.customer_id}:{name}",
             "large_room": i % 10 == 0,
             "size": 0,
             "max_duration_seconds": 43200,
             "polls": [self._oid()] if i % 5 == 1 else [],
-            **({"recording_info": {"enabled": False}} if i % 3 == 1 else {}),
-            **({"webhook": {"url": "https://hooks.example.com/100ms"}} if i % 2 else {}),
+            "enabled_source_template": i % 3 == 0,
+            **({"recording_info": self._room_recording_info(i)} if i % 3 == 1 else {}),
+            **({"webhook": self._room_webhook(i)} if i % 2 else {}),
         }
+
+    def _room_recording_info(self, i: int) -> dict[str, Any]:
+        """A room with its own bucket: the update-room example shows the credentials."""
+        if i % 2:
+            return {"enabled": False}
+        secret = f"sandbox-room-storage-secret-{i:04d}"
+        self.stream_keys.append(secret)
+        return {
+            "enabled": True,
+            "upload_info": {
+                "type": "s3",
+                "location": f"room-recordings-{i}",
+                "prefix": "rooms/",
+                "options": {"region": "ap-south-1"},
+                "credentials": {"key": f"AKIAROOM{i:08d}", "secret": secret},
+            },
+        }
+
+    def _room_webhook(self, i: int) -> dict[str, Any]:
+        token = f"sandbox-webhook-token-{i:04d}"
+        self.stream_keys.append(token)
+        return {
+            "url": "https://hooks.example.com/100ms",
+            "headers": {"Authorization": f"Bearer {token}", "X-Source": "100ms"},
+        }
+
+    def _rtmp_url(self, n: int) -> str:
+        key = "-".join(f"{self.random.getrandbits(16):04x}" for _ in range(5))
+        self.stream_keys.append(key)
+        return f"{RTMP_SERVERS[n % len(RTMP_SERVERS)]}/{key}"
 
     def _peer(self, session: dict[str, Any], joined: datetime) -> dict[str, Any]:
         return {
@@ -287,6 +354,14 @@ class HmsSandbox(SandboxProvider):
 
     def _start_session(self, room: dict[str, Any], started: datetime) -> None:
         session = self._session(room, started, self.random.randint(2, 5))
+        # What left_at says for a peer still in the room is undocumented: absent for some,
+        # Go's zero time for others; the first peer has already left.
+        for n, peer in enumerate(session["peers"].values()):
+            if n == 0:
+                peer["left_at"] = _ms(started + timedelta(seconds=30))
+            elif n % 2 == 0:
+                peer["left_at"] = ZERO_TIME
+        gone = next(iter(session["peers"]))
         self.active_peers[room["id"]] = {
             peer_id: {
                 "id": peer_id,
@@ -294,10 +369,11 @@ class HmsSandbox(SandboxProvider):
                 "user_id": peer["user_id"],
                 "metadata": "" if n % 2 else '{"hand_raised": false}',
                 "role": peer["role"],
-                # Nanoseconds here (§4.3).
+                # Nanoseconds here (hms.md, "Active-room peers").
                 "joined_at": _ns(started + timedelta(seconds=n * 41, microseconds=80990)),
             }
             for n, (peer_id, peer) in enumerate(session["peers"].items())
+            if peer_id != gone
         }
 
     def _ended_session(self, room: dict[str, Any], started: datetime) -> None:
@@ -306,8 +382,10 @@ class HmsSandbox(SandboxProvider):
         session["active"] = False
         session["ended_at"] = _ms(ended)
         session["updated_at"] = _ms(ended + timedelta(milliseconds=6))
-        for peer in session["peers"].values():
-            peer["left_at"] = _ms(ended)
+        for n, peer in enumerate(session["peers"].values()):
+            # The last to leave ends the session; the others left earlier.
+            left = ended - timedelta(seconds=0 if n == 0 else 60 * n)
+            peer["left_at"] = _ms(max(left, started + timedelta(seconds=n * 41 + 5)))
 
     def _add_events(self, room: dict[str, Any], count: int, first: datetime) -> None:
         events = self.events.setdefault(room["id"], [])
@@ -361,6 +439,115 @@ class HmsSandbox(SandboxProvider):
             **({"destination": f"s3://recordings-{i % 10}/hms/{session['id']}/"} if done else {}),
         }
 
+    def _asset(
+        self, job_id: str, session: dict[str, Any], kind: str, created: datetime, **extra: Any
+    ) -> dict[str, Any]:
+        by_kind: dict[str, dict[str, Any]] = {
+            "room-composite": {"resolution": {"width": 1280, "height": 720}},
+            "room-vod": {"num_layers": "4", "max_width": 1280, "max_height": 720},
+            "transcript": {"output_mode": "txt"},
+            "summary": {"output_mode": "json"},
+            "track": {
+                "track_id": self._uuid(),
+                "stream_id": self._uuid(),
+                "peer_id": next(iter(session["peers"])),
+                "track_type": "audio",
+            },
+        }
+        metadata = by_kind.get(kind, {})
+        asset = {
+            "id": self._oid(),
+            "job_id": job_id,
+            "room_id": session["room_id"],
+            "session_id": session["id"],
+            "type": kind,
+            "path": f"s3://recordings-hms/{session['room_id']}/{job_id}/{kind}.mp4",
+            # Only room-vod has thumbnails; every documented example says null.
+            "thumbnails": None,
+            "metadata": metadata,
+            "duration": 0 if kind in ("chat", "room-composite-legacy") else 1800,
+            "size": self.random.randint(1_000, 900_000_000),
+            "status": "completed" if self.random.random() > 0.03 else "failed",
+            # Milliseconds in the list example, nanoseconds on the object page.
+            "created_at": _ns(created) if len(self.assets) % 3 == 0 else _ms(created),
+            **extra,
+        }
+        self.assets.append(asset)
+        return asset
+
+    def _recording_assets(self, recording: dict[str, Any]) -> None:
+        """The files a finished recording leaves: one asset per type it lists."""
+        if recording["status"] != "completed":
+            return
+        session = next(s for s in self.sessions if s["id"] == recording["session_id"])
+        done = _moment(recording["updated_at"])
+        kinds = list(recording["asset_types"])
+        if len(self.assets) % 9 == 0:
+            kinds += ["transcript", "summary"]
+        if len(self.assets) % 13 == 0:
+            kinds.append("track")
+        for n, kind in enumerate(kinds):
+            self._asset(recording["id"], session, kind, done + timedelta(seconds=n))
+
+    def _beam(self, i: int, created: datetime, *, status: str) -> dict[str, Any]:
+        """The fields live and external streams share (a "beam" job)."""
+        session = self.sessions[(i * 11) % len(self.sessions)]
+        stopped = status in ("completed", "failed", "post_processing")
+        started_by = "" if i % 3 == 0 else next(iter(session["peers"]))
+        beam: dict[str, Any] = {
+            "id": self._oid(),
+            "room_id": session["room_id"],
+            "session_id": session["id"],
+            "status": status,
+            "destination": f"destination-{i % 3}",
+            "meeting_url": f"https://sandbox.app.100ms.live/preview/{session['room_id']}",
+            "created_at": _ns(created),
+            "updated_at": _ns(created + timedelta(minutes=46 if stopped else 1)),
+            "started_by": started_by,
+            # "" when stopped from the server side (or not stopped yet).
+            "stopped_by": started_by if stopped and i % 2 else "",
+        }
+        if status != "starting":  # optional in the official SDK
+            beam["started_at"] = _ns(created + timedelta(seconds=4, microseconds=10516))
+        if stopped:
+            beam["stopped_at"] = _ns(created + timedelta(minutes=45))
+        return beam
+
+    def _live_stream(self, i: int, created: datetime | None = None) -> dict[str, Any]:
+        created = created or _spread(30, i, 40 * self.scale) + timedelta(seconds=11)
+        status = "running" if i % 10 == 9 else "failed" if i % 17 == 5 else "completed"
+        stream = self._beam(i, created, status=status)
+        stream["playback"] = {
+            "url": f"https://cdn.sandbox.100ms.live/beam/{stream['id']}/master.m3u8"
+        }
+        stream["recording"] = {"hls_vod": i % 2 == 0, "single_file_per_layer": i % 4 == 1}
+        stream["recording_assets"] = None  # null in the list example
+        if status == "completed" and i % 2 == 0:
+            session = next(s for s in self.sessions if s["id"] == stream["session_id"])
+            moment = created + timedelta(minutes=46)
+            self._asset(stream["id"], session, "room-vod", moment)
+        return stream
+
+    def _external_stream(self, i: int, created: datetime | None = None) -> dict[str, Any]:
+        created = created or _spread(30, i, 24 * self.scale) + timedelta(seconds=29)
+        status = "running" if i % 8 == 7 else "completed"
+        stream = self._beam(i, created, status=status)
+        stream["rtmp_urls"] = [self._rtmp_url(i + n) for n in range(1 + i % 3)]
+        stream["recording"] = i % 3 == 0
+        stream["resolution"] = {"width": 1280, "height": 720}
+        assets: list[dict[str, Any]] = []
+        if status == "completed" and stream["recording"]:
+            session = next(s for s in self.sessions if s["id"] == stream["session_id"])
+            asset = self._asset(
+                stream["id"], session, "room-composite", created + timedelta(hours=1)
+            )
+            # Embedded assets lack job_id, room_id and session_id (docs/providers/hms.md).
+            assets = [
+                {k: v for k, v in asset.items() if k not in ("job_id", "room_id", "session_id")}
+            ]
+        stream["recording_assets"] = assets  # filled even in the list example
+        return stream
+
     # -- routes -----------------------------------------------------------------------
 
     @override
@@ -374,6 +561,9 @@ class HmsSandbox(SandboxProvider):
             route("GET", r"/v2/templates/(?P<template_id>[^/]+)/settings", self._settings),
             route("GET", r"/v2/templates/(?P<template_id>[^/]+)/destinations", self._destinations),
             route("GET", "/v2/analytics/events", self._events),
+            route("GET", "/v2/recording-assets", self._recording_assets_list),
+            route("GET", "/v2/live-streams", self._live_streams_list),
+            route("GET", "/v2/external-streams", self._external_streams_list),
         ]
 
     def _rooms(self, request: Request, match: re.Match[str]) -> Response:
@@ -392,7 +582,7 @@ class HmsSandbox(SandboxProvider):
         return _page(request, rows)
 
     def _templates(self, request: Request, match: re.Match[str]) -> Response:
-        # `last` is the template's `_id` (§4.4).
+        # `last` is the template's `_id` (hms.md, "Pagination").
         return _page(request, self.templates, id_field="_id")
 
     def _recordings(self, request: Request, match: re.Match[str]) -> Response:
@@ -401,6 +591,15 @@ class HmsSandbox(SandboxProvider):
             if value := request.arg(name):
                 rows = [r for r in rows if r[name] == value]
         return _page(request, rows)
+
+    def _recording_assets_list(self, request: Request, match: re.Match[str]) -> Response:
+        return _page(request, _filtered(request, self.assets, ("room_id", "session_id", "status")))
+
+    def _live_streams_list(self, request: Request, match: re.Match[str]) -> Response:
+        return _page(request, _filtered(request, self.live_streams, BEAM_FILTERS))
+
+    def _external_streams_list(self, request: Request, match: re.Match[str]) -> Response:
+        return _page(request, _filtered(request, self.external_streams, BEAM_FILTERS))
 
     def _peers(self, request: Request, match: re.Match[str]) -> Response:
         peers = self.active_peers.get(match["room_id"])
@@ -441,7 +640,7 @@ class HmsSandbox(SandboxProvider):
             offset = int(position)
         chunk = rows[offset : offset + limit]
         body: dict[str, Any] = {"limit": limit, "total": len(rows), "events": chunk}
-        if offset + limit < len(rows):  # `next` only while more remain (§4.7)
+        if offset + limit < len(rows):  # `next` only while more remain
             body["next"] = _encode_cursor(f"{room_id}:{offset + limit}")
         return json_response(body)
 
@@ -472,11 +671,15 @@ class HmsSandbox(SandboxProvider):
                 for entries in template["destinations"].values()
             ),
             "hms_recordings": len(self.recordings),
+            "hms_session_peers": sum(len(s["peers"]) for s in self.sessions),
+            "hms_recording_assets": len(self.assets),
+            "hms_live_streams": len(self.live_streams),
+            "hms_external_streams": len(self.external_streams),
         }
 
     @override
     def secrets(self) -> list[str]:
-        return [APP_SECRET, STORAGE_SECRET]
+        return [APP_SECRET, STORAGE_SECRET, *self.stream_keys]
 
     @override
     def advance(self) -> None:
@@ -504,6 +707,8 @@ class HmsSandbox(SandboxProvider):
             self._add_events(room, 5, now + timedelta(hours=1))
         for n in range(4):
             self.recordings.append(self._recording(len(self.recordings), now + timedelta(hours=n)))
+        for n in range(4):
+            self._recording_assets(self.recordings[-4 + n])
         for recording in [r for r in self.recordings if r["status"] == "running"][:2]:
             recording.update(
                 status="completed",
@@ -511,14 +716,61 @@ class HmsSandbox(SandboxProvider):
                 updated_at=_ms(now + timedelta(hours=2, seconds=5)),
                 asset_types=["room-composite"],
             )
+            self._recording_assets(recording)
+        self._advance_active_session(now)
+        self._advance_streams(now)
         template = self.templates[-1]
         template["destinations"]["rtmpDestinations"][self._uuid()] = {
             "name": "added-on-advance",
             "width": 1280,
             "height": 720,
-            "rtmpUrls": ["rtmp://live.example.com/app/added"],
+            "rtmpUrls": [self._rtmp_url(3)],
         }
         template["updatedAt"] = _rfc3339(now + timedelta(hours=3), 2)
+
+    def _advance_active_session(self, now: datetime) -> None:
+        """In a session that stays active, one peer comes and goes, another comes and stays.
+
+        The session's updated_at stays put: the tap must still see its new peers. (Nobody
+        present at the last sync leaves, so a full sync still loads a superset of keys.)
+        """
+        session = next(s for s in self.sessions if s["active"])
+        visitor = self._peer(session, now + timedelta(minutes=2))
+        visitor["left_at"] = _ms(now + timedelta(minutes=9, milliseconds=415))
+        stayer = self._peer(session, now + timedelta(minutes=3))
+        session["peers"] |= {visitor["id"]: visitor, stayer["id"]: stayer}
+        self.active_peers[session["room_id"]][stayer["id"]] = {
+            "id": stayer["id"],
+            "name": stayer["name"],
+            "user_id": stayer["user_id"],
+            "metadata": "",
+            "role": stayer["role"],
+            "joined_at": _ns(now + timedelta(minutes=3, microseconds=80990)),
+        }
+
+    def _advance_streams(self, now: datetime) -> None:
+        """Running streams finish (their updated_at moves); new ones start."""
+        for stream in [s for s in self.live_streams if s["status"] == "running"][:2]:
+            stream.update(
+                status="completed",
+                stopped_at=_ns(now + timedelta(hours=1)),
+                updated_at=_ns(now + timedelta(hours=1, seconds=3)),
+            )
+            if stream["recording"]["hls_vod"]:
+                session = next(s for s in self.sessions if s["id"] == stream["session_id"])
+                self._asset(stream["id"], session, "room-vod", now + timedelta(hours=1))
+        for stream in [s for s in self.external_streams if s["status"] == "running"][:1]:
+            stream.update(
+                status="completed",
+                stopped_at=_ns(now + timedelta(hours=1)),
+                updated_at=_ns(now + timedelta(hours=1, seconds=2)),
+            )
+        count = len(self.live_streams)
+        self.live_streams += [
+            self._live_stream(count + n, now + timedelta(minutes=n)) for n in range(2)
+        ]
+        count = len(self.external_streams)
+        self.external_streams.append(self._external_stream(count, now + timedelta(minutes=7)))
 
 
 def _token_problem(token: str) -> str | None:
@@ -567,12 +819,35 @@ def _spread(days: int, index: int, count: int) -> datetime:
     return NOW - timedelta(days=days) + timedelta(days=days * 0.9) * index / count
 
 
+BEAM_FILTERS = ("room_id", "session_id", "status")
+
+
+def _filtered(
+    request: Request, rows: list[dict[str, Any]], names: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The documented filters, newest first as in every example of the docs.
+
+    The order itself is undocumented (docs/providers/hms.md, "Order of lists").
+    """
+    for name in names:
+        if value := request.arg(name):
+            rows = [row for row in rows if row[name] == value]
+    return sorted(rows, key=lambda row: _moment(row["created_at"]), reverse=True)
+
+
+def _moment(text: str) -> datetime:
+    """Parse this module's own timestamps (``Z``, 0-9 fraction digits)."""
+    base, _, fraction = text.rstrip("Z").partition(".")
+    moment = datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    return moment + timedelta(microseconds=int((fraction or "0")[:6].ljust(6, "0")))
+
+
 def _error(status: int, message: str, detail: str) -> Response:
     return json_response({"code": status, "message": message, "details": [detail]}, status)
 
 
 def _flag(request: Request, name: str) -> bool | Response:
-    """A boolean filter; absent means true, as documented (§4.1, §4.2)."""
+    """A boolean filter; absent means true, as documented (hms.md, "Rooms", "Sessions")."""
     value = (request.arg(name) or "true").lower()
     if value not in ("true", "false"):
         return _error(400, "Bad request", f"{name} must be true or false")

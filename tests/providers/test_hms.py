@@ -1,4 +1,4 @@
-"""100ms (api-reference.md §4): requests-mock unit tests plus in-process sandbox runs."""
+"""100ms: requests-mock unit tests plus in-process sandbox runs (docs/providers/hms.md)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ ACCESS_KEY = "6412a1f0e4b0c2a7d5e3b9c1"
 APP_SECRET = "hms-test-app-secret-0123456789abcdef"
 STATIC_TOKEN = "eyJstatic.management.token-7c1d"
 STORAGE_SECRET = "bucket-secret-key-do-not-emit"
+YT_KEY, TW_KEY = "k0jv-329m-1y7f-ktth-ck48", "live_814239077_Xq2VbN8sJ0aLkUo1pRz3TyC4dEfGh"
 NORMALISED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 KEYS = {
     "hms_rooms": ("id",),
@@ -45,6 +46,10 @@ KEYS = {
     "hms_template_settings": ("template_id",),
     "hms_template_destinations": ("template_id", "destination_type", "destination_id"),
     "hms_recordings": ("id",),
+    "hms_session_peers": ("session_id", "id"),
+    "hms_recording_assets": ("id",),
+    "hms_live_streams": ("id",),
+    "hms_external_streams": ("id",),
 }
 REPLICATION_KEYS = {
     "hms_rooms": "updated_at",
@@ -52,6 +57,9 @@ REPLICATION_KEYS = {
     "hms_templates": "updatedAt",
     "hms_analytics_events": "timestamp",
     "hms_recordings": "updated_at",
+    "hms_recording_assets": "created_at",
+    "hms_live_streams": "updated_at",
+    "hms_external_streams": "updated_at",
 }
 
 pytestmark = pytest.mark.usefixtures("no_sleep")
@@ -80,7 +88,7 @@ def requests_to(m: rm.Mocker, path: str) -> list[Any]:
 
 
 def list_pages(rows: list[dict[str, Any]], *, id_field: str = "id") -> Callable[..., Any]:
-    """{limit, data, last} after the row whose id is ``start`` (§4 "List pagination")."""
+    """{limit, data, last} after the row whose id is ``start`` (hms.md, "Pagination")."""
 
     def callback(request: Any, context: Any) -> dict[str, Any]:
         params = query(request)
@@ -121,7 +129,7 @@ def keys_of(result: SyncResult, stream: str) -> set[tuple[Any, ...]]:
     return {tuple(r[k] for k in KEYS[stream]) for r in result.records[stream]}
 
 
-# -- realistic payloads (shapes from api-reference.md §4.1-4.8) --------------------------------
+# -- realistic payloads (shapes of docs/providers/hms.md, "API facts") -------------------------
 
 
 def room(n: int, *, created: str = "2025-02-03T09:59:29.343Z", updated: str | None = None,
@@ -367,6 +375,7 @@ def test_streams_keys_and_replication_keys() -> None:
     parents = {n: s.parent_stream_type.name for n, s in tap.streams.items() if s.parent_stream_type}
     assert parents == {
         "hms_active_room_peers": "hms_sessions",
+        "hms_session_peers": "hms_sessions",
         "hms_analytics_events": "hms_rooms",
         "hms_template_settings": "hms_templates",
         "hms_template_destinations": "hms_templates",
@@ -625,8 +634,9 @@ def test_template_destinations_flatten_every_map_including_browser_recordings(
         },
         "rtmpDestinations": {
             "r-yt": {"name": "youtube", "width": 1280, "height": 720, "maxDuration": 10800,
-                     "rtmpUrls": ["rtmp://a.rtmp.youtube.com/live2"], "recordingEnabled": True},
-            "r-tw": {"name": "twitch", "rtmpUrls": ["rtmp://live.twitch.tv/app"]},
+                     "rtmpUrls": [f"rtmp://a.rtmp.youtube.com/live2/{YT_KEY}"],
+                     "recordingEnabled": True},
+            "r-tw": {"name": "twitch", "rtmpUrls": [f"rtmp://live.twitch.tv/app/{TW_KEY}"]},
         },
         "hlsDestinations": {},
         "transcriptions": {
@@ -653,7 +663,12 @@ def test_template_destinations_flatten_every_map_including_browser_recordings(
         (new["id"], "hlsDestinations", "h-1"),
     }
     records = {r["destination_id"]: r for r in result.records["hms_template_destinations"]}
-    assert records["r-yt"]["rtmpUrls"] == ["rtmp://a.rtmp.youtube.com/live2"]
+    # The stream key is masked; host and application path stay.
+    assert records["r-yt"]["rtmpUrls"] == ["rtmp://a.rtmp.youtube.com/live2/REDACTED"]
+    assert records["r-tw"]["rtmpUrls"] == ["rtmp://live.twitch.tv/app/REDACTED"]
+    output = json.dumps(result.messages, default=str)
+    assert YT_KEY not in output
+    assert TW_KEY not in output
     assert records["b7c1"]["thumbnails"] == {"width": 320, "height": 180}
     assert records["h-1"]["layers"] == [{"width": 1280, "height": 720, "videoBitrate": 1100}]
     assert records["t-1"]["outputModes"] == ["txt", "srt"]
@@ -686,7 +701,7 @@ def test_template_settings_one_record_per_template_without_the_bucket_secret(
 
 
 def events_api(events: dict[str, list[dict[str, Any]]], *, empty_next: bool = False):
-    """{limit, total, next, events}; ``next`` only while more remain (§4.7)."""
+    """{limit, total, next, events}; ``next`` only while more remain ("Pagination")."""
 
     def callback(request: Any, context: Any) -> dict[str, Any]:
         params = query(request)

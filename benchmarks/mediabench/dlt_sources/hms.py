@@ -1,4 +1,6 @@
-"""100ms in dlt (api-reference.md §4): a minted management token, ``last``/``start`` paging.
+"""100ms in dlt: a minted management token, ``last``/``start`` paging.
+
+Facts: docs/providers/hms.md, "API facts".
 
 Fixes to the original config: ``limit`` 100 (default 10), the end at a short page or an
 empty ``last`` (not ``last`` alone), rooms and sessions read for both values of the
@@ -28,7 +30,7 @@ LIMIT = 100
 
 
 def management_token(block: dict[str, Any]) -> str:
-    """An HS256 management token, as 100ms's sample code mints it (§4 "Auth")."""
+    """An HS256 management token, as 100ms's sample code mints it (hms.md, "Base URL and auth")."""
     if block.get("management_token"):
         return str(block["management_token"])
     now = int(time.time())
@@ -69,7 +71,8 @@ def resources(block: dict[str, Any], config: dict[str, Any]) -> list[Any]:
 
     @dlt.transformer(data_from=sessions, name="hms_active_room_peers")
     def active_room_peers(page: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        # Only a room with an active session has peers (§4.3): one request per such room.
+        # Only a room with an active session has peers (hms.md, "Active-room peers"): one
+        # request per such room.
         for session in page:
             room_id = session.get("room_id")
             if not session.get("active") or not room_id or room_id in asked:
