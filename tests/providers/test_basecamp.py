@@ -1,4 +1,4 @@
-"""Basecamp (api-reference.md §5): requests-mock unit tests, then the in-process sandbox."""
+"""Basecamp (docs/providers/basecamp.md): requests-mock unit tests, then the in-process sandbox."""
 
 from __future__ import annotations
 
@@ -214,7 +214,7 @@ def token_ok(m: rm.Mocker, *tokens: str, refresh: str = REFRESH, expires_in: int
     m.post(TOKEN_URL, bodies)
 
 
-GEARS = (15, 30, 50, 100)  # then 100 per page (§5 Pagination)
+GEARS = (15, 30, 50, 100)  # then 100 per page (docs/providers/basecamp.md, "Pagination")
 
 
 def link_pages(m: rm.Mocker, url: str, query: str, rows: list[dict[str, Any]]) -> list[str]:
