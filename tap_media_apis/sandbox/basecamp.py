@@ -12,7 +12,10 @@ addresses are redacted unless the token's person is an admin (``token_is_admin``
 
 from __future__ import annotations
 
+import math
 import re
+import time
+from collections import deque
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
@@ -223,6 +226,7 @@ class BasecampSandbox(SandboxProvider):
         token_max_requests: int = 50,
         rotate_refresh_tokens: bool = False,
         token_is_admin: bool = False,
+        rate_limit: tuple[int, float] | None = None,
     ) -> None:
         super().__init__(scale=scale, seed=seed)
         #: API requests one access token serves before it answers 401 (expiry, sped up).
@@ -231,6 +235,12 @@ class BasecampSandbox(SandboxProvider):
         self.rotate_refresh_tokens = rotate_refresh_tokens
         #: Whether the token's person is an admin: if not, others' emails are redacted.
         self.token_is_admin = token_is_admin
+        #: (requests, seconds): answer 429 + Retry-After past that many API requests in
+        #: any window of that length, as Basecamp does at 50 per 10 s. Off by default.
+        self.rate_limit = rate_limit
+        self.arrivals: deque[float] = deque()
+        #: API requests answered 429 by the rate limit.
+        self.throttled = 0
         self.refresh_token = REFRESH_TOKEN
         self.issued_refresh_tokens = [REFRESH_TOKEN]
         self.access_tokens: dict[str, int] = {}  # token -> requests served
@@ -339,19 +349,19 @@ class BasecampSandbox(SandboxProvider):
             "inbox": False,
             "kanban_board": index % 4 == 0,
         }
-        tools = [(tool, title, plural, enabled.get(tool, True)) for tool, title, plural in DOCK]
+        tools = [(kind, title, plural, enabled.get(kind, True)) for kind, title, plural in DOCK]
         if index % 8 == 0:  # a second, cloned card table and a disabled third one
             tools += [(DOCK[-1][0], title, DOCK[-1][2], on) for title, on in CLONED_BOARDS]
-        dock = []
+        dock: list[dict[str, Any]] = []
         position = 0
-        for slot, (tool, title, plural, on) in enumerate(tools, start=1):
+        for slot, (kind, title, plural, on) in enumerate(tools, start=1):
             tool_id = 1_069_479_000 + index * 20 + slot
             position += on
             dock.append(
                 {
                     "id": tool_id,
                     "title": title,
-                    "name": tool,
+                    "name": kind,
                     "enabled": on,
                     "position": position if on else None,
                     "url": f"{API}/buckets/{project_id}/{plural}/{tool_id}.json",
@@ -452,7 +462,7 @@ class BasecampSandbox(SandboxProvider):
         board = self._container(project, tool)
         board_id = board["id"]
         up = self._parent(project, board_id, board["title"], "Kanban::Board")
-        lists = []
+        lists: list[dict[str, Any]] = []
         for title, kind in COLUMNS:
             column = self._recording(kind, "card_tables/columns", project, "active", title)
             for gone in ("comments_url", "boosts_count", "boosts_url"):
@@ -856,6 +866,9 @@ class BasecampSandbox(SandboxProvider):
                 },
                 400,
             )
+        throttled = self._throttle()
+        if throttled is not None:
+            return throttled
         token = request.bearer_token()
         served = self.access_tokens.get(token or "")
         if served is None or served >= self.token_max_requests:
@@ -863,6 +876,21 @@ class BasecampSandbox(SandboxProvider):
         self.access_tokens[token or ""] = served + 1
         if not request.path.startswith(f"/{ACCOUNT_ID}/"):
             return json_response({"error": "Account not found"}, 404)
+        return None
+
+    def _throttle(self) -> Response | None:
+        """429 for a request past ``rate_limit`` in the sliding window (README "Rate limiting")."""
+        if self.rate_limit is None:
+            return None
+        limit, window = self.rate_limit
+        now = time.monotonic()
+        while self.arrivals and self.arrivals[0] <= now - window:
+            self.arrivals.popleft()
+        if len(self.arrivals) >= limit:
+            self.throttled += 1
+            wait = max(1, math.ceil(self.arrivals[0] + window - now))
+            return json_response({"error": "Too Many Requests"}, 429, **{"Retry-After": str(wait)})
+        self.arrivals.append(now)
         return None
 
     def _token(self, request: Request, match: re.Match[str]) -> Response:
