@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests_mock as rm
@@ -54,6 +55,12 @@ def newest_first(kind: str, count: int, status: str = "active") -> list[dict[str
     return [recording(5000 + n, kind, 10_000 - n, status) for n in range(count)]
 
 
+def same(requested: list[Any], urls: list[str]) -> bool:
+    """The requests were these URLs (queries compared decoded: ``::`` may be escaped)."""
+    wanted = [(urlsplit(u).path, parse_qs(urlsplit(u).query)) for u in urls]
+    return [(urlsplit(r.url).path, query_of(r)) for r in requested] == wanted
+
+
 def query(kind: str, status: str | None = None) -> str:
     status_part = f"&status={status}" if status else ""
     return f"type={kind}&sort=updated_at&direction=desc{status_part}"
@@ -73,7 +80,7 @@ def test_a_recording_type_reads_every_page_until_the_link_ends(
     result = sync(config(), select=[stream])
 
     assert ids(result, stream) == [r["id"] for r in rows]
-    assert [r.url for r in gets(requests_mock)] == urls  # three pages, none past the end
+    assert same(gets(requests_mock), urls)  # three pages, none past the end
     first = query_of(gets(requests_mock)[0])
     assert first == {"type": [kind], "sort": ["updated_at"], "direction": ["desc"]}
     assert_conforms(result)
@@ -91,7 +98,7 @@ def test_a_recording_type_stops_paging_at_the_bookmark(
     result = sync(config(), select=[stream], state=state_at(stream, bookmark))
 
     assert ids(result, stream) == [r["id"] for r in rows[:20]]  # not the bookmark itself
-    assert [r.url for r in gets(requests_mock)] == urls[:2]  # page 3 never asked for
+    assert same(gets(requests_mock), urls[:2])  # page 3 never asked for
 
 
 def test_a_recording_type_reads_each_status_when_asked(requests_mock: rm.Mocker) -> None:
