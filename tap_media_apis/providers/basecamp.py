@@ -1,4 +1,7 @@
-"""Basecamp 4 (api-reference.md §5): OAuth2 refresh tokens, Link-header paging, top-level arrays."""
+"""Basecamp 4: OAuth2 refresh tokens, Link-header paging, top-level arrays.
+
+Facts, with Basecamp's sources: docs/providers/basecamp.md, "API facts".
+"""
 
 from __future__ import annotations
 
@@ -37,11 +40,11 @@ LOGGER = logging.getLogger("tap-media-apis")
 TOKEN_URL = "https://launchpad.37signals.com/authorization/token"
 TOKEN_TIMEOUT_SECONDS = 60.0
 CREDENTIAL_SETTINGS = "basecamp.client_id, basecamp.client_secret and basecamp.refresh_token"
-#: "MyApp (yourname@example.com)" or a contact URL (§5 "Required User-Agent").
+#: "MyApp (yourname@example.com)" or a contact URL (docs/providers/basecamp.md, "User-Agent").
 CONTACT = re.compile(r"[^\s@()<>]+@[^\s@()<>]+|https?://\S+", re.IGNORECASE)
-#: §5.4: recordings default to status=active; these are all the statuses there are.
+#: Recordings default to status=active; these are all the statuses there are ("Recordings").
 RECORDING_STATUSES = ("active", "archived", "trashed")
-#: §5.4: the default sort is created_at, which is wrong for an updated_at bookmark.
+#: The default sort is created_at, which is wrong for an updated_at bookmark ("Recordings").
 NEWEST_UPDATED_FIRST = {"sort": "updated_at", "direction": "desc"}
 
 
@@ -49,7 +52,7 @@ NEWEST_UPDATED_FIRST = {"sort": "updated_at", "direction": "desc"}
 
 
 class LaunchpadRefreshAuth(RefreshingTokenAuth):
-    """The OAuth2 refresh_token grant against Launchpad (§5 "Token refresh").
+    """The OAuth2 refresh_token grant against Launchpad ("Base URL and authentication").
 
     Access tokens last two weeks; the core renews one before it expires and once after a
     401. Whether Launchpad rotates refresh tokens is unconfirmed: a new one is kept.
@@ -147,14 +150,14 @@ def _authenticator(runtime: ProviderRuntime) -> LaunchpadRefreshAuth:
         client_id=str(runtime.setting("client_id")),
         client_secret=str(runtime.setting("client_secret")),
         refresh_token=str(runtime.setting("refresh_token")),
-        # The run's top-level settings: Launchpad wants the contact too (§5).
+        # The run's top-level settings: Launchpad wants the contact too ("User-Agent").
         user_agent=str(runtime.tap_config.get("user_agent") or DEFAULT_USER_AGENT),
         timeout=float(runtime.tap_config.get("request_timeout") or TOKEN_TIMEOUT_SECONDS),
     )
 
 
 def user_agent_has_contact(settings: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
-    """Basecamp answers 400 to a User-Agent without a contact (§5 "Required User-Agent")."""
+    """Basecamp answers 400 to a User-Agent without a contact ("User-Agent")."""
     agent = str(config.get("user_agent") or DEFAULT_USER_AGENT)
     if CONTACT.search(agent):
         return None
@@ -169,7 +172,7 @@ def user_agent_has_contact(settings: Mapping[str, Any], config: Mapping[str, Any
 
 
 class TotalCountLinkPaginator(LinkHeaderPaginator):
-    """Link-header paging (§5 Pagination) that reports progress against X-Total-Count.
+    """Link-header paging ("Pagination") with progress against X-Total-Count.
 
     Page sizes are geared (15/30/50/100) and cannot be set, so the next link is followed
     as-is until there is none.
@@ -206,7 +209,7 @@ class ProgressLinkPaging(Paging):
 
 
 def _account_active(response: requests.Response) -> bool:
-    # §5 (limits): a 404 with "Reason: Account Inactive" is the account, not the item.
+    # A 404 with "Reason: Account Inactive" is the account, not the item ("Errors").
     return not _account_inactive(response)
 
 
@@ -219,9 +222,9 @@ GONE = Tolerated(404, when=_account_active)
 
 class BasecampStream(ProviderStream):
     provider_name = "basecamp"
-    # Every Basecamp resource has a numeric id, unique across the account (design.md).
+    # Every Basecamp resource has a numeric id, unique across the account ("Flat routes").
     primary_keys = ("id",)
-    # §5: no root element; lists are top-level arrays.
+    # No root element; lists are top-level arrays ("Base URL and authentication").
     records_key = None
     # Older payloads carry offsets (-05:00): normalise to UTC like the replication key.
     timestamp_fields = ("created_at", "updated_at")
@@ -229,7 +232,7 @@ class BasecampStream(ProviderStream):
     @property
     @override
     def url_base(self) -> str:
-        # §5: the account id is part of the path.
+        # The account id is part of the path ("Base URL and authentication").
         return f"{self.runtime.base_url}/{self.runtime.setting('account_id')}"
 
     paging = ProgressLinkPaging()
@@ -249,8 +252,12 @@ def _account_inactive(response: requests.Response) -> bool:
     return response.status_code == 404 and response.headers.get("Reason") == "Account Inactive"
 
 
+#: The dock tools that children of projects read (docs/providers/basecamp.md, "The dock").
+DOCK_TOOLS = frozenset({"schedule", "kanban_board", "questionnaire"})
+
+
 class Projects(BasecampStream):
-    """§5.1: active projects; each one's dock already lists its schedule."""
+    """https://github.com/basecamp/bc-api/blob/master/sections/projects.md#get-all-projects"""
 
     name = "basecamp_projects"
     path = "/projects.json"
@@ -259,21 +266,41 @@ class Projects(BasecampStream):
     def generate_child_contexts(
         self, record: dict[str, Any], context: Context | None
     ) -> Iterable[Context | None]:
-        # §5.2: a schedule is the dock item named "schedule", used only when enabled; no
-        # per-project GET: the list already has the dock. Yielding nothing skips children.
+        # One context per enabled tool a child reads, each child taking its own kind
+        # (DockTool.applies_to); a project can have several of a kind (cloned card tables).
+        # The list already has the dock: no per-project GET ("The dock").
         for tool in record.get("dock") or ():
-            if tool.get("name") == "schedule" and tool.get("enabled") is True:
-                yield {"project_id": record["id"], "schedule_id": tool["id"]}
+            if tool.get("name") in DOCK_TOOLS and tool.get("enabled") is True:
+                yield {"project_id": record["id"], "dock_name": tool["name"], "dock_id": tool["id"]}
 
 
-class Schedules(BasecampStream):
-    """§5.2: the full schedule object of each project's enabled schedule."""
+class People(BasecampStream):
+    """https://github.com/basecamp/bc-api/blob/master/sections/people.md#get-all-people"""
+
+    name = "basecamp_people"
+    path = "/people.json"
+
+
+class DockTool(BasecampStream):
+    """A child of projects that reads one kind of enabled dock tool ("The dock")."""
+
+    parent_stream_type = Projects
+    tolerated = (GONE,)
+    #: The dock entry's ``name`` this stream reads.
+    dock_name: ClassVar[str]
+
+    @override
+    def applies_to(self, context: Context) -> bool:
+        return context.get("dock_name") == self.dock_name
+
+
+class Schedules(DockTool):
+    """https://github.com/basecamp/bc-api/blob/master/sections/schedules.md#get-schedule"""
 
     name = "basecamp_schedules"
-    path = "/buckets/{project_id}/schedules/{schedule_id}.json"
-    parent_stream_type = Projects
+    dock_name = "schedule"
+    path = "/buckets/{project_id}/schedules/{dock_id}.json"
     single_record = True
-    tolerated = (GONE,)
 
     @override
     def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
@@ -282,7 +309,10 @@ class Schedules(BasecampStream):
 
 
 class ScheduleEntries(BasecampStream):
-    """§5.3: no server-side time filter, so the bookmark filters on the client."""
+    """https://github.com/basecamp/bc-api/blob/master/sections/schedule_entries.md
+
+    No server-side time filter, so the bookmark filters on the client.
+    """
 
     name = "basecamp_schedule_entries"
     path = "/buckets/{project_id}/schedules/{schedule_id}/entries.json"
@@ -291,13 +321,56 @@ class ScheduleEntries(BasecampStream):
     tolerated = (GONE,)
 
 
+class CardTables(DockTool):
+    """https://github.com/basecamp/bc-api/blob/master/sections/card_tables.md#get-a-card-table"""
+
+    name = "basecamp_card_tables"
+    dock_name = "kanban_board"
+    path = "/buckets/{project_id}/card_tables/{dock_id}.json"
+    single_record = True
+
+    @override
+    def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
+        assert context is not None
+        return {
+            "project_id": context["project_id"],
+            "card_table_id": record["id"],
+            "lists": record.get("lists") or [],
+        }
+
+
+class CardTableColumns(BasecampStream):
+    """The card table's ``lists``, one record each, from the card table's response.
+
+    https://github.com/basecamp/bc-api/blob/master/sections/card_table_columns.md
+    """
+
+    name = "basecamp_card_table_columns"
+    parent_stream_type = CardTables
+    derived_from_parent = True
+
+    @override
+    def records_from_parent(self, context: Context) -> Iterable[dict[str, Any]]:
+        return context["lists"]  # the core adds card_table_id and project_id
+
+
+class Questions(DockTool):
+    """https://github.com/basecamp/bc-api/blob/master/sections/questions.md#get-questions"""
+
+    name = "basecamp_questions"
+    dock_name = "questionnaire"
+    path = "/buckets/{project_id}/questionnaires/{dock_id}/questions.json"
+
+
 def _recording_statuses(runtime: ProviderRuntime) -> tuple[str, ...]:
     # None of them (no partitions): the API default, active only.
     return RECORDING_STATUSES if runtime.setting("include_archived_and_trashed") else ()
 
 
 class Recordings(BasecampStream):
-    """§5.4/5.5: one recording type across all active projects, newest update first.
+    """One recording type across all active projects, newest update first.
+
+    https://github.com/basecamp/bc-api/blob/master/sections/recordings.md
 
     ``include_archived_and_trashed`` adds one partition per status; each stops at the
     stream's single bookmark on its own.
@@ -328,15 +401,51 @@ class Messages(Recordings):
     recording_type = "Message"
 
 
+class Comments(Recordings):
+    name = "basecamp_comments"
+    recording_type = "Comment"
+
+
+class Documents(Recordings):
+    name = "basecamp_documents"
+    recording_type = "Document"
+
+
+class Uploads(Recordings):
+    name = "basecamp_uploads"
+    recording_type = "Upload"
+
+
+class Todolists(Recordings):
+    # Lists (parent.type Todoset) and groups (parent.type Todolist) alike ("Recordings").
+    name = "basecamp_todolists"
+    recording_type = "Todolist"
+
+
+class QuestionAnswers(Recordings):
+    name = "basecamp_question_answers"
+    recording_type = "Question::Answer"
+
+
+class Cards(Recordings):
+    name = "basecamp_cards"
+    recording_type = "Kanban::Card"
+
+
+class Vaults(Recordings):
+    name = "basecamp_vaults"
+    recording_type = "Vault"
+
+
 PROVIDER = Provider(
     name="basecamp",
     title="Basecamp",
     tap_name="tap-basecamp",
     base_url="https://3.basecampapi.com",
-    # §5 "Rate limits": 50 requests per 10 s per IP.
+    # 50 requests in any 10 s window per IP (docs/providers/basecamp.md, "Rate limits").
     requests_per_second=5,
     rate_window_seconds=10,
-    # §5 Pagination: geared 15/30/50/100, not settable.
+    # Geared 15/30/50/100, not settable (docs/providers/basecamp.md, "Pagination").
     page_size=None,
     settings=(
         th.Property(
@@ -368,14 +477,32 @@ PROVIDER = Provider(
             th.BooleanType,
             default=False,
             description=(
-                "Also read archived and trashed to-dos and messages (the API's default, "
-                "and this setting's, is active ones only)."
+                "Also read archived and trashed recordings (to-dos, messages, comments, "
+                "documents, uploads, folders, to-do lists, answers, cards); the API's "
+                "default, and this setting's, is active ones only."
             ),
         ),
     ),
     required=("account_id", "client_id", "client_secret", "refresh_token"),
     authenticator=_authenticator,
-    streams=(Projects, Schedules, ScheduleEntries, Todos, Messages),
+    streams=(
+        Projects,
+        People,
+        Schedules,
+        ScheduleEntries,
+        CardTables,
+        CardTableColumns,
+        Questions,
+        Todos,
+        Messages,
+        Comments,
+        Documents,
+        Uploads,
+        Todolists,
+        QuestionAnswers,
+        Cards,
+        Vaults,
+    ),
     probe_stream=Projects,
     checks=(user_agent_has_contact,),
 )

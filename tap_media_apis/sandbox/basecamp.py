@@ -1,14 +1,21 @@
-"""Sandbox part for Basecamp 4 (api-reference.md §5).
+"""Sandbox part for Basecamp 4 (facts: docs/providers/basecamp.md, "API facts").
 
 What it enforces, like the real API: a User-Agent with a contact (400), the account id
 in the path, bearer tokens from the Launchpad refresh_token grant (401 once a token has
 served ``token_max_requests`` requests), ``type`` on recordings (400), geared page sizes
 15/30/50/100 with ``Link: rel="next"`` and ``X-Total-Count``, and disabled dock tools.
+
+Scenarios: every recording type the tap reads; projects with several card tables (one
+cloned board enabled, one disabled) and with a questionnaire; people whose email
+addresses are redacted unless the token's person is an admin (``token_is_admin``).
 """
 
 from __future__ import annotations
 
+import math
 import re
+import time
+from collections import deque
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
@@ -61,7 +68,20 @@ PEOPLE = (
     ("Brian Jenks", "Account Manager"),
     ("Amy Chen", "Support Lead"),
     ("Jorge Ramos", "Marketing Director"),
+    ("Priya Natarajan", "Data Analyst"),
+    ("Tom Becker", "Sales Lead"),
+    ("Olga Ivanova", "QA Engineer"),
+    ("Kwame Mensah", "Operations Manager"),
+    ("Sofia Rossi", "Copywriter"),
+    ("Hiro Tanaka", "Frontend Developer"),
+    ("Lena Fischer", "Recruiter"),
+    ("Mateo Silva", "Backend Developer"),
+    ("Grace Okafor", "Finance Lead"),
+    ("Noah Levi", "Illustrator"),
 )
+#: people.md: "the email_address is only returned in full to account administrators and
+#: owners, and to the person themselves. For everyone else it is redacted".
+REDACTED = "•"
 PROJECT_NAMES = (
     "Leto Laptop launch",
     "Website redesign",
@@ -74,15 +94,33 @@ PROJECT_NAMES = (
     "Pricing refresh",
     "Data warehouse move",
 )
+#: name, title, path segment; whether a tool is enabled is decided per project.
 DOCK = (
-    ("message_board", "Message Board", "message_boards", True),
-    ("todoset", "To-dos", "todosets", True),
-    ("vault", "Docs & Files", "vaults", True),
-    ("chat", "Chat", "chats", True),
-    ("schedule", "Schedule", "schedules", True),
-    ("questionnaire", "Automatic Check-ins", "questionnaires", False),
-    ("inbox", "Email Forwards", "inboxes", False),
-    ("kanban_board", "Card Table", "card_tables", False),
+    ("message_board", "Message Board", "message_boards"),
+    ("todoset", "To-dos", "todosets"),
+    ("vault", "Docs & Files", "vaults"),
+    ("chat", "Chat", "chats"),
+    ("schedule", "Schedule", "schedules"),
+    ("questionnaire", "Automatic Check-ins", "questionnaires"),
+    ("inbox", "Email Forwards", "inboxes"),
+    ("kanban_board", "Card Table", "card_tables"),
+)
+#: Tools cloned in some projects (tools.md, "Clone a tool"): a second card table, enabled,
+#: and a third one, disabled.
+CLONED_BOARDS = (("Hiring board", True), ("Old board", False))
+COLUMNS = (
+    ("Triage", "Kanban::Triage"),
+    ("Backlog", "Kanban::Column"),
+    ("In progress", "Kanban::Column"),
+    ("Review", "Kanban::Column"),
+    ("Not now", "Kanban::NotNowColumn"),
+    ("Done", "Kanban::DoneColumn"),
+)
+QUESTIONS = (
+    ("What did you work on today?", "every_day", [1, 2, 3, 4, 5], 16),
+    ("What will you work on this week?", "every_week", [1], 9),
+    ("What's inspiring you lately?", "every_other_week", [5], 14),
+    ("Any blockers?", "on_certain_days", [2, 4], 10),
 )
 EVENTS = (
     "Sprint planning",
@@ -119,6 +157,42 @@ TOPICS = (
     "Budget summary",
 )
 TODOLISTS = ("Launch checklist", "Design", "Engineering", "Marketing")
+DOCUMENTS = ("Launch plan", "Brand guidelines", "Meeting notes", "Press kit", "FAQ")
+FILES = (
+    ("hero.png", "image/png"),
+    ("budget.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("contract.pdf", "application/pdf"),
+    ("logo.svg", "image/svg+xml"),
+)
+FOLDERS = ("Photos", "Contracts", "Design assets", "Archive")
+CARDS = ("Write the brief", "Hire a photographer", "Order samples", "Fix the footer", "Ship it")
+REPLIES = ("Looks good to me.", "Can we move this to Friday?", "Done!", "+1", "On it.")
+ANSWERS = ("Finished the spec sheet.", "Reviewed the mockups.", "Calls with the vendor.")
+#: The recording types read as streams, by type: stream, then the active, archived and
+#: trashed counts at scale 1 (to-do lists: plus four per project).
+RECORDING_STREAMS = {
+    "Todo": ("basecamp_todos", 420, 8, 5),
+    "Message": ("basecamp_messages", 140, 4, 3),
+    "Comment": ("basecamp_comments", 90, 3, 2),
+    "Document": ("basecamp_documents", 24, 1, 1),
+    "Upload": ("basecamp_uploads", 24, 1, 1),
+    "Vault": ("basecamp_vaults", 12, 1, 1),
+    "Todolist": ("basecamp_todolists", 10, 1, 1),
+    "Question::Answer": ("basecamp_question_answers", 30, 1, 1),
+    "Kanban::Card": ("basecamp_cards", 45, 2, 1),
+}
+#: What advance() adds and edits per type (at scale 1).
+ADVANCE = {
+    "Todo": (12, 10),
+    "Message": (5, 4),
+    "Comment": (6, 4),
+    "Document": (2, 2),
+    "Upload": (2, 1),
+    "Vault": (1, 1),
+    "Todolist": (2, 2),
+    "Question::Answer": (3, 2),
+    "Kanban::Card": (4, 3),
+}
 
 
 def _stamp(ms: int) -> str:
@@ -135,7 +209,7 @@ def _ms(moment: datetime) -> int:
 
 
 def page_bounds(page: int) -> tuple[int, int]:
-    """Offset and size of a 1-based page: 15, 30, 50, then 100 each (§5 Pagination)."""
+    """Offset and size of a 1-based page: 15, 30, 50, then 100 each (README "Pagination")."""
     geared = PAGE_SIZES[: page - 1]
     offset = sum(geared) + PAGE_SIZES[-1] * max(0, page - 1 - len(PAGE_SIZES))
     return offset, PAGE_SIZES[min(page, len(PAGE_SIZES)) - 1]
@@ -151,26 +225,41 @@ class BasecampSandbox(SandboxProvider):
         seed: int = 7,
         token_max_requests: int = 50,
         rotate_refresh_tokens: bool = False,
+        token_is_admin: bool = False,
+        rate_limit: tuple[int, float] | None = None,
     ) -> None:
         super().__init__(scale=scale, seed=seed)
         #: API requests one access token serves before it answers 401 (expiry, sped up).
         self.token_max_requests = token_max_requests
         #: Issue a new refresh token with every grant (and refuse the previous one).
         self.rotate_refresh_tokens = rotate_refresh_tokens
+        #: Whether the token's person is an admin: if not, others' emails are redacted.
+        self.token_is_admin = token_is_admin
+        #: (requests, seconds): answer 429 + Retry-After past that many API requests in
+        #: any window of that length, as Basecamp does at 50 per 10 s. Off by default.
+        self.rate_limit = rate_limit
+        self.arrivals: deque[float] = deque()
+        #: API requests answered 429 by the rate limit.
+        self.throttled = 0
         self.refresh_token = REFRESH_TOKEN
         self.issued_refresh_tokens = [REFRESH_TOKEN]
         self.access_tokens: dict[str, int] = {}  # token -> requests served
         self.advanced_ids: dict[str, set[int]] = {
-            "basecamp_todos": set(),
-            "basecamp_messages": set(),
+            stream: set() for stream, *_ in RECORDING_STREAMS.values()
         }
         self._advances = 0
         self._next_id = 9_007_199_254_741_000
         self._used_ms: set[int] = set()
         self.people = [self._person(i, name, title) for i, (name, title) in enumerate(PEOPLE)]
+        #: The person the tokens belong to: not an admin, so emails are redacted for them.
+        self.me = self.people[3]
         self.projects: list[dict[str, Any]] = []
         self.schedules: dict[int, dict[str, Any]] = {}
         self.entries: dict[int, list[dict[str, Any]]] = {}
+        #: Card tables and questionnaires by dock tool id; "enabled" mirrors the dock.
+        self.card_tables: dict[int, dict[str, Any]] = {}
+        self.questionnaires: dict[int, dict[str, Any]] = {}
+        self.questions: dict[int, list[dict[str, Any]]] = {}
         self.recordings: list[dict[str, Any]] = []
         self._build()
 
@@ -201,6 +290,7 @@ class BasecampSandbox(SandboxProvider):
             "personable_type": "User",
             "title": title,
             "bio": None,
+            "tagline": None,
             "location": None,
             "created_at": "2024-03-04T09:00:00.000Z",
             "updated_at": "2024-11-20T16:30:00.000Z",
@@ -224,30 +314,54 @@ class BasecampSandbox(SandboxProvider):
         for index in range(count):
             project = self._project(index, schedule_enabled=index not in disabled)
             self.projects.append(project)
-        # Most recently created first (§5.1).
+        # Most recently created first (docs/providers/basecamp.md, "Projects").
         self.projects.sort(key=lambda p: p["created_at"], reverse=True)
-        for _ in range(420 * self.scale):
-            self.recordings.append(self._todo("active"))
-        for _ in range(140 * self.scale):
-            self.recordings.append(self._message("active"))
-        for status, todos, messages in (("archived", 8, 4), ("trashed", 5, 3)):
-            self.recordings.extend(self._todo(status) for _ in range(todos * self.scale))
-            self.recordings.extend(self._message(status) for _ in range(messages * self.scale))
+        for project in self.projects:  # the lists every to-do's parent points at
+            for list_index in range(len(TODOLISTS)):
+                self.recordings.append(self._todolist_of(project, list_index, "active"))
+        for kind, (_, active, archived, trashed) in RECORDING_STREAMS.items():
+            made = self._maker(kind)
+            for status, number in (("active", active), ("archived", archived)):
+                self.recordings.extend(made(status) for _ in range(number * self.scale))
+            self.recordings.extend(made("trashed") for _ in range(trashed * self.scale))
+
+    def _maker(self, kind: str) -> Any:
+        return {
+            "Todo": self._todo,
+            "Message": self._message,
+            "Comment": self._comment,
+            "Document": self._document,
+            "Upload": self._upload,
+            "Vault": self._vault,
+            "Todolist": self._todolist_group,
+            "Question::Answer": self._answer,
+            "Kanban::Card": self._card,
+        }[kind]
 
     def _project(self, index: int, *, schedule_enabled: bool) -> dict[str, Any]:
         project_id = 2_085_958_500 + index
         name = f"{PROJECT_NAMES[index % len(PROJECT_NAMES)]} #{index + 1}"
         created = self._moment(_ms(YEAR_2025) - 300 * DAY_MS, 290 * DAY_MS)
         clients = self.random.random() < 0.3
-        dock = []
-        for position, (tool, title, plural, enabled) in enumerate(DOCK, start=1):
-            on = schedule_enabled if tool == "schedule" else enabled
-            tool_id = 1_069_479_000 + index * 10 + position
+        enabled = {
+            "schedule": schedule_enabled,
+            "questionnaire": index % 3 == 0,
+            "inbox": False,
+            "kanban_board": index % 4 == 0,
+        }
+        tools = [(kind, title, plural, enabled.get(kind, True)) for kind, title, plural in DOCK]
+        if index % 8 == 0:  # a second, cloned card table and a disabled third one
+            tools += [(DOCK[-1][0], title, DOCK[-1][2], on) for title, on in CLONED_BOARDS]
+        dock: list[dict[str, Any]] = []
+        position = 0
+        for slot, (kind, title, plural, on) in enumerate(tools, start=1):
+            tool_id = 1_069_479_000 + index * 20 + slot
+            position += on
             dock.append(
                 {
                     "id": tool_id,
                     "title": title,
-                    "name": tool,
+                    "name": kind,
                     "enabled": on,
                     "position": position if on else None,
                     "url": f"{API}/buckets/{project_id}/{plural}/{tool_id}.json",
@@ -273,6 +387,17 @@ class BasecampSandbox(SandboxProvider):
             "app_url": f"{APP}/projects/{project_id}",
             "dock": dock,
             "bookmarked": self.random.random() < 0.2,
+            "all_access": False,
+            "star_url": f"{API}/projects/{project_id}/star.json",
+            "people": {
+                "team": {
+                    "count": len(self.people),
+                    "sample": [
+                        {"id": p["id"], "name": p["name"], "avatar_url": p["avatar_url"]}
+                        for p in self.people[:3]
+                    ],
+                }
+            },
         }
         if clients:
             project["client_company"] = {"id": 1_033_448_000 + index, "name": "Leto Brand"}
@@ -280,11 +405,39 @@ class BasecampSandbox(SandboxProvider):
                 "url": f"{API}/buckets/{project_id}/client/board.json",
                 "app_url": f"{APP}/buckets/{project_id}/client/board",
             }
-        self._schedule(project, dock[4], enabled=schedule_enabled)
+        for tool in dock:
+            if tool["name"] == "schedule":
+                self._schedule(project, tool, enabled=tool["enabled"])
+            elif tool["name"] == "kanban_board":
+                self._card_table(project, tool)
+            elif tool["name"] == "questionnaire":
+                self._questionnaire(project, tool)
         return project
+
+    def _tool(self, project: dict[str, Any], name: str) -> dict[str, Any]:
+        return next(t for t in project["dock"] if t["name"] == name)
 
     def _bucket(self, project: dict[str, Any]) -> dict[str, Any]:
         return {"id": project["id"], "name": project["name"], "type": "Project"}
+
+    def _container(self, project: dict[str, Any], tool: dict[str, Any]) -> dict[str, Any]:
+        """The fields a dock tool's own object shares with recordings (no parent)."""
+        return {
+            "id": tool["id"],
+            "status": "active",
+            "visible_to_clients": False,
+            "created_at": project["created_at"],
+            "updated_at": project["created_at"],
+            "title": tool["title"],
+            "inherits_status": True,
+            "url": tool["url"],
+            "app_url": tool["app_url"],
+            "bookmark_url": f"{API}/my/bookmarks/BAh7Bs{tool['id']}.json",
+            "position": tool["position"],
+            "bucket": self._bucket(project),
+            "creator": self.random.choice(self.people),
+            "enabled": tool["enabled"],  # not sent: the dock says it
+        }
 
     def _schedule(self, project: dict[str, Any], tool: dict[str, Any], *, enabled: bool) -> None:
         schedule_id = tool["id"]
@@ -295,31 +448,92 @@ class BasecampSandbox(SandboxProvider):
         )
         entries.sort(key=lambda e: (e["starts_at"], e["id"]))
         self.entries[schedule_id] = entries
-        self.schedules[schedule_id] = {
-            "id": schedule_id,
-            "status": "active",
-            "visible_to_clients": False,
-            "created_at": project["created_at"],
-            "updated_at": max([project["created_at"], *(e["updated_at"] for e in entries)]),
-            "title": "Schedule",
-            "inherits_status": True,
-            "type": "Schedule",
-            "url": tool["url"],
-            "app_url": tool["app_url"],
-            "bookmark_url": f"{API}/my/bookmarks/BAh7Bs{schedule_id}.json",
-            "position": tool["position"],
-            "bucket": self._bucket(project),
-            "creator": self.random.choice(self.people),
-            "entries_count": len(entries),
-            "entries_url": f"{API}/buckets/{project['id']}/schedules/{schedule_id}/entries.json",
-            "include_due_assignments": True,
-            "enabled": enabled,  # not sent: the dock says it
-        }
+        schedule = self._container(project, tool)
+        schedule.update(
+            updated_at=max([project["created_at"], *(e["updated_at"] for e in entries)]),
+            type="Schedule",
+            entries_count=len(entries),
+            entries_url=f"{API}/buckets/{project['id']}/schedules/{schedule_id}/entries.json",
+            include_due_assignments=True,
+        )
+        self.schedules[schedule_id] = schedule
+
+    def _card_table(self, project: dict[str, Any], tool: dict[str, Any]) -> None:
+        board = self._container(project, tool)
+        board_id = board["id"]
+        up = self._parent(project, board_id, board["title"], "Kanban::Board")
+        lists: list[dict[str, Any]] = []
+        for title, kind in COLUMNS:
+            column = self._recording(kind, "card_tables/columns", project, "active", title)
+            for gone in ("comments_url", "boosts_count", "boosts_url"):
+                del column[gone]
+            column.update(
+                parent=up,
+                description=None if kind != "Kanban::Column" else f"<div>{title}.</div>",
+                subscribers=self.random.sample(self.people, self.random.randint(0, 2)),
+                color=None if kind != "Kanban::Column" else self.random.choice(("blue", "red")),
+                comment_count=column["comments_count"],
+                cards_url=f"{API}/buckets/{project['id']}/card_tables/lists/{column['id']}"
+                "/cards.json",
+            )
+            if kind == "Kanban::Column":  # only these have a position
+                column["position"] = sum(1 for c in lists if c["type"] == kind) + 1
+            lists.append(column)
+        board.update(
+            type="Kanban::Board",
+            subscription_url=f"{API}/buckets/{project['id']}/recordings/{board_id}"
+            "/subscription.json",
+            subscribers=self.random.sample(self.people, 2),
+            public_link_url=None,
+            lists=lists,
+            wormholes=[],
+        )
+        self.card_tables[board_id] = board
+
+    def _questionnaire(self, project: dict[str, Any], tool: dict[str, Any]) -> None:
+        questionnaire = self._container(project, tool)
+        questionnaire["type"] = "Questionnaire"
+        self.questionnaires[tool["id"]] = questionnaire
+        up = self._parent(project, tool["id"], tool["title"], "Questionnaire")
+        questions = []
+        picks = QUESTIONS[: self.random.randint(1, len(QUESTIONS))] if tool["enabled"] else ()
+        for title, frequency, days, hour in picks:
+            question = self._recording("Question", "questions", project, "active", title)
+            for gone in ("comments_count", "comments_url", "boosts_count", "boosts_url"):
+                del question[gone]
+            question.update(
+                parent=up,
+                paused=self.random.random() < 0.2,
+                schedule={
+                    "frequency": frequency,
+                    "days": days,
+                    "hour": hour,
+                    "minute": 0,
+                    "week_instance": None,
+                    "week_interval": None,
+                    "month_interval": None,
+                    "start_date": question["created_at"][:10],
+                    "duration": None,
+                    "end_date": None,
+                },
+                answers_count=0,
+                answers_url=f"{API}/buckets/{project['id']}/questions/{question['id']}"
+                "/answers.json",
+            )
+            questions.append(question)
+        self.questions[tool["id"]] = questions
 
     def _recording(
-        self, kind: str, plural: str, project: dict[str, Any], status: str, title: str
+        self,
+        kind: str,
+        plural: str,
+        project: dict[str, Any],
+        status: str,
+        title: str,
+        *,
+        record_id: int | None = None,
     ) -> dict[str, Any]:
-        record_id = self._id()
+        record_id = record_id or self._id()
         bucket = project["id"]
         created = self._in_2025()  # January to mid-November 2025
         updated = self._moment(created, 10 * DAY_MS)  # so all before December: see advance()
@@ -347,7 +561,17 @@ class BasecampSandbox(SandboxProvider):
     def _parent(
         self, project: dict[str, Any], parent_id: int, title: str, kind: str
     ) -> dict[str, Any]:
-        plural = {"Schedule": "schedules", "Todolist": "todolists"}.get(kind, "message_boards")
+        plural = {
+            "Schedule": "schedules",
+            "Todolist": "todolists",
+            "Todoset": "todosets",
+            "Vault": "vaults",
+            "Kanban::Board": "card_tables",
+            "Questionnaire": "questionnaires",
+            "Question": "questions",
+            "Message": "messages",
+            "Todo": "todos",
+        }.get(kind, "card_tables/columns" if kind.startswith("Kanban::") else "message_boards")
         return {
             "id": parent_id,
             "title": title,
@@ -355,6 +579,11 @@ class BasecampSandbox(SandboxProvider):
             "url": f"{API}/buckets/{project['id']}/{plural}/{parent_id}.json",
             "app_url": f"{APP}/buckets/{project['id']}/{plural}/{parent_id}",
         }
+
+    def _up(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A recording as the parent of another."""
+        project = next(p for p in self.projects if p["id"] == record["bucket"]["id"])
+        return self._parent(project, record["id"], record["title"], record["type"])
 
     def _entry(self, project: dict[str, Any], schedule_id: int) -> dict[str, Any]:
         summary = self.random.choice(EVENTS)
@@ -365,11 +594,14 @@ class BasecampSandbox(SandboxProvider):
         entry.update(
             parent=self._parent(project, schedule_id, "Schedule", "Schedule"),
             description=f"<div>{summary} for {project['name']}.</div>",
+            description_attachments=[],
             summary=summary,
             all_day=all_day,
             starts_at=_stamp(starts),
             ends_at=_stamp(ends),
             participants=self.random.sample(self.people, self.random.randint(1, 3)),
+            highlighted=False,
+            join_url=None,
         )
         return entry
 
@@ -385,6 +617,7 @@ class BasecampSandbox(SandboxProvider):
                 project, project["id"] * 10 + list_index, TODOLISTS[list_index], "Todolist"
             ),
             description="<div>See the brief in Docs &amp; Files.</div>",
+            description_attachments=[],
             content=content,
             starts_on=(due_day - timedelta(days=3)).date().isoformat() if due else None,
             due_on=due_day.date().isoformat() if due else None,
@@ -392,6 +625,7 @@ class BasecampSandbox(SandboxProvider):
             completion_subscribers=self.random.sample(self.people, self.random.randint(0, 1)),
             completion_url=f"{todo['url'][:-5]}/completion.json",
             position=self.random.randint(1, 40),
+            steps=[],
         )
         self._set_completed(todo, self.random.random() < 0.3)
         return todo
@@ -413,19 +647,173 @@ class BasecampSandbox(SandboxProvider):
             parent=self._parent(project, board, "Message Board", "Message::Board"),
             subject=subject,
             content=f"<div><strong>{subject}</strong> for {project['name']}.</div>",
+            content_attachments=[],
         )
         return message
 
+    def _pick(self, *kinds: str) -> dict[str, Any]:
+        """An active recording of one of the kinds, made before this one."""
+        pool = [r for r in self.recordings if r["type"] in kinds and r["status"] == "active"]
+        return self.random.choice(pool)
+
+    def _project_of(self, record: dict[str, Any]) -> dict[str, Any]:
+        return next(p for p in self.projects if p["id"] == record["bucket"]["id"])
+
+    def _comment(self, status: str) -> dict[str, Any]:
+        on = self._pick("Todo", "Message")
+        project = self._project_of(on)
+        comment = self._recording("Comment", "comments", project, status, f"Re: {on['title']}")
+        for gone in ("subscription_url", "comments_count", "comments_url"):
+            del comment[gone]  # comments.md: a comment has neither
+        comment.update(
+            parent=self._up(on),
+            content=f"<div>{self.random.choice(REPLIES)}</div>",
+            content_attachments=[],
+        )
+        return comment
+
+    def _in_vault(self, kind: str, plural: str, status: str, title: str) -> dict[str, Any]:
+        project = self.random.choice(self.projects)
+        record = self._recording(kind, plural, project, status, title)
+        root = self._tool(project, "vault")
+        record.update(
+            parent=self._parent(project, root["id"], root["title"], "Vault"),
+            position=self.random.randint(1, 30),
+        )
+        return record
+
+    def _document(self, status: str) -> dict[str, Any]:
+        title = self.random.choice(DOCUMENTS)
+        document = self._in_vault("Document", "documents", status, title)
+        document.update(content=f"<div><h1>{title}</h1></div>", content_attachments=[])
+        return document
+
+    def _upload(self, status: str) -> dict[str, Any]:
+        filename, content_type = self.random.choice(FILES)
+        upload = self._in_vault("Upload", "uploads", status, filename)
+        image = content_type.startswith("image/")
+        download = f"{upload['url'][:-5]}/download/{filename}"
+        upload.update(
+            description="",
+            description_attachments=[],
+            content_type=content_type,
+            byte_size=self.random.randint(2_000, 9_000_000),
+            filename=filename,
+            download_url=download,
+            app_download_url=download.replace(API, APP),
+            width=self.random.choice((640, 1024)) if image else None,
+            height=self.random.choice((480, 768)) if image else None,
+        )
+        return upload
+
+    def _vault(self, status: str) -> dict[str, Any]:
+        vault = self._in_vault("Vault", "vaults", status, self.random.choice(FOLDERS))
+        for gone in ("subscription_url", "comments_count", "comments_url"):
+            del vault[gone]  # vaults.md: a folder has none of these
+        del vault["boosts_count"], vault["boosts_url"]
+        base = vault["url"][:-5]
+        vault.update(
+            documents_count=self.random.randint(0, 4),
+            documents_url=f"{base}/documents.json",
+            uploads_count=self.random.randint(0, 9),
+            uploads_url=f"{base}/uploads.json",
+            vaults_count=0,
+            vaults_url=f"{base}/vaults.json",
+        )
+        return vault
+
+    def _todolist_fields(self, todolist: dict[str, Any], name: str) -> None:
+        base = todolist["url"][:-5]
+        todolist.update(
+            name=name,
+            description="",
+            description_attachments=[],
+            completed=False,
+            completed_ratio=f"0/{self.random.randint(1, 9)}",
+            color=None,
+            position=self.random.randint(1, 9),
+            todos_url=f"{base}/todos.json",
+            app_todos_url=f"{todolist['app_url']}/todos",
+            comments_app_url=f"{todolist['app_url']}#comments",
+            bubble_up_url=f"{API}/my/bubble_ups/{todolist['id']}.json",
+        )
+
+    def _todolist_of(self, project: dict[str, Any], list_index: int, status: str) -> dict[str, Any]:
+        """The to-do list every to-do of this project and index points at."""
+        name = TODOLISTS[list_index]
+        todolist = self._recording(
+            "Todolist",
+            "todolists",
+            project,
+            status,
+            name,
+            record_id=project["id"] * 10 + list_index,
+        )
+        todoset = self._tool(project, "todoset")
+        todolist["parent"] = self._parent(project, todoset["id"], todoset["title"], "Todoset")
+        self._todolist_fields(todolist, name)
+        todolist["groups_url"] = f"{todolist['url'][:-5]}/groups.json"
+        return todolist
+
+    def _todolist_group(self, status: str) -> dict[str, Any]:
+        """A group: a Todolist whose parent is a Todolist (todolist_groups.md)."""
+        of = self._pick("Todolist")
+        project = self._project_of(of)
+        name = self.random.choice(("Phase 1", "Phase 2", "Later"))
+        group = self._recording("Todolist", "todolists", project, status, name)
+        group["parent"] = self._up(of)
+        self._todolist_fields(group, name)
+        group["color"] = self.random.choice(("green", "blue"))
+        group["group_position_url"] = f"{API}/buckets/{project['id']}/todolists/groups/"
+        group["group_position_url"] += f"{group['id']}/position.json"
+        return group
+
+    def _answer(self, status: str) -> dict[str, Any]:
+        question = self.random.choice([q for qs in self.questions.values() for q in qs])
+        project = self._project_of(question)
+        answer = self._recording("Question::Answer", "question_answers", project, status, "")
+        answer.update(
+            title=question["title"],
+            parent=self._up(question),
+            content=f"<div>{self.random.choice(ANSWERS)}</div>",
+            content_attachments=[],
+            group_on=answer["created_at"][:10],
+        )
+        return answer
+
+    def _card(self, status: str) -> dict[str, Any]:
+        board = self.random.choice([b for b in self.card_tables.values() if b["enabled"]])
+        column = self.random.choice(board["lists"])
+        project = self._project_of(board)
+        title = self.random.choice(CARDS)
+        card = self._recording("Kanban::Card", "card_tables/cards", project, status, title)
+        done = column["type"] == "Kanban::DoneColumn"
+        card.update(
+            parent=self._up(column),
+            content=f"<div>{title}.</div>",
+            description=f"<div>{title}.</div>",
+            description_attachments=[],
+            completed=done,
+            due_on=None,
+            assignees=self.random.sample(self.people, self.random.randint(0, 2)),
+            completion_subscribers=[],
+            completion_url=f"{API}/buckets/{project['id']}/todos/{card['id']}/completion.json",
+            position=self.random.randint(1, 20),
+            comment_count=card["comments_count"],
+            steps=[],
+        )
+        return card
+
     @override
     def advance(self) -> None:
-        """New and edited to-dos and messages, all updated after everything before."""
+        """New and edited recordings of every type, all updated after everything before.
+
+        People get a new title and a question is paused: the full-table streams show it.
+        """
         self._advances += 1
         start = _ms(YEAR_2025) + (333 + 7 * self._advances) * DAY_MS  # December 2025 on
-        for stream, kind, new, edited in (
-            ("basecamp_todos", "Todo", 12, 10),
-            ("basecamp_messages", "Message", 5, 4),
-        ):
-            made = self._todo if kind == "Todo" else self._message
+        for kind, (new, edited) in ADVANCE.items():
+            made = self._maker(kind)
             fresh = [made("active") for _ in range(new * self.scale)]
             active = [r for r in self.recordings if r["type"] == kind and r["status"] == "active"]
             changed = self.random.sample(active, edited * self.scale)
@@ -438,14 +826,19 @@ class BasecampSandbox(SandboxProvider):
                 if kind == "Todo":
                     self._set_completed(record, True)
             self.recordings.extend(fresh)
-            self.advanced_ids[stream] = {r["id"] for r in fresh + changed}
+            self.advanced_ids[RECORDING_STREAMS[kind][0]] = {r["id"] for r in fresh + changed}
+        self.people[-1]["title"] = f"{self.people[-1]['title']} (promoted)"
+        questions = [q for qs in self.questions.values() for q in qs]
+        if questions:
+            questions[0]["paused"] = not questions[0]["paused"]
 
     # -- API ----------------------------------------------------------------------------
 
     @override
     def routes(self) -> list[Route]:
         account = f"/{ACCOUNT_ID}"
-        bucket_schedule = account + r"/buckets/(?P<project>\d+)/schedules/(?P<schedule>\d+)"
+        bucket = account + r"/buckets/(?P<project>\d+)"
+        bucket_schedule = bucket + r"/schedules/(?P<schedule>\d+)"
         return [
             route("POST", TOKEN_PATH, self._token),
             route("GET", account + r"/projects\.json", self._projects),
@@ -453,6 +846,11 @@ class BasecampSandbox(SandboxProvider):
             route("GET", bucket_schedule + r"\.json", self._schedule_one),
             route("GET", bucket_schedule + r"/entries\.json", self._entries),
             route("GET", account + r"/projects/recordings\.json", self._recordings),
+            route("GET", account + r"/people\.json", self._people),
+            route("GET", bucket + r"/card_tables/(?P<tool>\d+)\.json", self._card_table_one),
+            route(
+                "GET", bucket + r"/questionnaires/(?P<tool>\d+)/questions\.json", self._questions
+            ),
         ]
 
     @override
@@ -468,6 +866,9 @@ class BasecampSandbox(SandboxProvider):
                 },
                 400,
             )
+        throttled = self._throttle()
+        if throttled is not None:
+            return throttled
         token = request.bearer_token()
         served = self.access_tokens.get(token or "")
         if served is None or served >= self.token_max_requests:
@@ -475,6 +876,21 @@ class BasecampSandbox(SandboxProvider):
         self.access_tokens[token or ""] = served + 1
         if not request.path.startswith(f"/{ACCOUNT_ID}/"):
             return json_response({"error": "Account not found"}, 404)
+        return None
+
+    def _throttle(self) -> Response | None:
+        """429 for a request past ``rate_limit`` in the sliding window (README "Rate limiting")."""
+        if self.rate_limit is None:
+            return None
+        limit, window = self.rate_limit
+        now = time.monotonic()
+        while self.arrivals and self.arrivals[0] <= now - window:
+            self.arrivals.popleft()
+        if len(self.arrivals) >= limit:
+            self.throttled += 1
+            wait = max(1, math.ceil(self.arrivals[0] + window - now))
+            return json_response({"error": "Too Many Requests"}, 429, **{"Retry-After": str(wait)})
+        self.arrivals.append(now)
         return None
 
     def _token(self, request: Request, match: re.Match[str]) -> Response:
@@ -499,6 +915,25 @@ class BasecampSandbox(SandboxProvider):
             }
         )
 
+    def _visible(self, body: Any) -> Any:
+        """The body as the token's person sees it: others' emails redacted unless admin."""
+        if self.token_is_admin:
+            return body
+        if isinstance(body, list):
+            return [self._visible(item) for item in body]
+        if not isinstance(body, dict):
+            return body
+        shown = {k: self._visible(v) if isinstance(v, (dict, list)) else v for k, v in body.items()}
+        if "personable_type" in shown and shown["id"] != self.me["id"]:
+            local, _, domain = str(shown["email_address"]).partition("@")
+            shown["email_address"] = (
+                local[:1] + REDACTED * 4 + "@" + re.sub(r"[^.]", REDACTED, domain)
+            )
+        return shown
+
+    def _one(self, body: dict[str, Any]) -> Response:
+        return json_response(self._visible({k: v for k, v in body.items() if k != "enabled"}))
+
     def _page(self, request: Request, rows: list[dict[str, Any]]) -> Response:
         page = request.int_arg("page", 1)
         if page < 1:
@@ -509,7 +944,7 @@ class BasecampSandbox(SandboxProvider):
             query = [(k, v) for k, values in request.query.items() if k != "page" for v in values]
             next_url = f"{request.base_url}{request.path}?{urlencode([*query, ('page', page + 1)])}"
             headers["Link"] = f'<{next_url}>; rel="next"'
-        return Response(200, rows[offset : offset + size], headers)
+        return Response(200, self._visible(rows[offset : offset + size]), headers)
 
     def _status(self, request: Request) -> str:
         status = request.arg("status", "active") or "active"
@@ -524,27 +959,48 @@ class BasecampSandbox(SandboxProvider):
     def _project_one(self, request: Request, match: re.Match[str]) -> Response:
         project_id = int(match["project"])
         found = [p for p in self.projects if p["id"] == project_id]
-        return json_response(found[0]) if found else json_response({"error": "Not Found"}, 404)
+        return self._one(found[0]) if found else json_response({"error": "Not Found"}, 404)
 
-    def _find_schedule(self, match: re.Match[str]) -> dict[str, Any] | None:
-        schedule = self.schedules.get(int(match["schedule"]))
-        if schedule is None or not schedule["enabled"]:
+    def _people(self, request: Request, match: re.Match[str]) -> Response:
+        return self._page(request, self.people)
+
+    def _in_project(
+        self, found: dict[str, Any] | None, match: re.Match[str]
+    ) -> dict[str, Any] | None:
+        if found is None or not found["enabled"]:
             return None  # a disabled tool is not there to read
-        return schedule if schedule["bucket"]["id"] == int(match["project"]) else None
+        return found if found["bucket"]["id"] == int(match["project"]) else None
 
     def _schedule_one(self, request: Request, match: re.Match[str]) -> Response:
-        schedule = self._find_schedule(match)
+        schedule = self._in_project(self.schedules.get(int(match["schedule"])), match)
         if schedule is None:
             return json_response({"error": "Not Found"}, 404)
-        return json_response({k: v for k, v in schedule.items() if k != "enabled"})
+        return self._one(schedule)
 
     def _entries(self, request: Request, match: re.Match[str]) -> Response:
-        schedule = self._find_schedule(match)
+        schedule = self._in_project(self.schedules.get(int(match["schedule"])), match)
         if schedule is None:
             return json_response({"error": "Not Found"}, 404)
         status = self._status(request)
         rows = [e for e in self.entries[schedule["id"]] if e["status"] == status]
         return self._page(request, rows)
+
+    def _card_table_one(self, request: Request, match: re.Match[str]) -> Response:
+        board = self._in_project(self.card_tables.get(int(match["tool"])), match)
+        if board is None:
+            return json_response({"error": "Not Found"}, 404)
+        cards: dict[int, int] = {}
+        for r in self.recordings:
+            if r["type"] == "Kanban::Card" and r["status"] == "active":
+                cards[r["parent"]["id"]] = cards.get(r["parent"]["id"], 0) + 1
+        lists = [{**column, "cards_count": cards.get(column["id"], 0)} for column in board["lists"]]
+        return self._one({**board, "lists": lists})
+
+    def _questions(self, request: Request, match: re.Match[str]) -> Response:
+        questionnaire = self._in_project(self.questionnaires.get(int(match["tool"])), match)
+        if questionnaire is None:
+            return json_response({"error": "Not Found"}, 404)
+        return self._page(request, self.questions[questionnaire["id"]])
 
     def _recordings(self, request: Request, match: re.Match[str]) -> Response:
         kind = request.arg("type")
@@ -595,12 +1051,17 @@ class BasecampSandbox(SandboxProvider):
     @override
     def expected_counts(self) -> dict[str, int]:
         enabled = [s for s in self.schedules.values() if s["enabled"]]
+        boards = [b for b in self.card_tables.values() if b["enabled"]]
+        asked = [q for q in self.questionnaires.values() if q["enabled"]]
         return {
             "basecamp_projects": len(self.projects),
             "basecamp_schedules": len(enabled),
             "basecamp_schedule_entries": sum(len(self.entries[s["id"]]) for s in enabled),
-            "basecamp_todos": self._active("Todo"),
-            "basecamp_messages": self._active("Message"),
+            **{stream: self._active(kind) for kind, (stream, *_) in RECORDING_STREAMS.items()},
+            "basecamp_people": len(self.people),
+            "basecamp_card_tables": len(boards),
+            "basecamp_card_table_columns": sum(len(b["lists"]) for b in boards),
+            "basecamp_questions": sum(len(self.questions[q["id"]]) for q in asked),
         }
 
     @override

@@ -1,4 +1,6 @@
-"""Basecamp 4 in dlt (api-reference.md §5): refresh-token OAuth, Link-header paging.
+"""Basecamp 4 in dlt: refresh-token OAuth, Link-header paging.
+
+Facts: docs/providers/basecamp.md, "API facts".
 
 Fixes to the original config: the account id in the base URL and no ``/v1``, the
 ``refresh_token`` grant, a User-Agent with a contact, ``type`` plus
