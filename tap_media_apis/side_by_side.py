@@ -1,11 +1,17 @@
-"""Providers side by side: each one syncs in its own tap process, and one stream comes out.
+"""Providers and accounts side by side: each syncs as its own tap process; one stream out.
 
-``tap-media-apis`` runs every selected provider as that API's own tap (``tap-mux``, …) in
-a child process, each with its own pace, retries and failure. The children's lines are
-passed through whole, so each stream's SCHEMA still precedes its records; their STATE
-messages are merged into one complete state (every provider's latest bookmarks), written
-each time one of them moves. A child that fails stops only its provider: the others
-finish, and the failed provider keeps the last state it wrote (or its input state).
+``tap-media-apis`` runs every selected (provider, account) as that API's own tap
+(``tap-mux``, …) in a child process, each with its own pace, retries and failure. The
+children's lines are passed through whole, so each stream's SCHEMA still precedes its
+records; their STATE messages are merged into one complete state, written each time one
+of them moves:
+
+- the ``default`` account's bookmarks sit in ``bookmarks`` as they always did;
+- any other account's in ``accounts["<provider>/<name>"]["bookmarks"]``.
+
+Accounts of an API that limits per IP (Basecamp) share one pace, so they run one after
+another in one lane; every other account has a lane of its own. A child that fails stops
+only its lane's account: the others finish, and it keeps the last state it wrote.
 """
 
 from __future__ import annotations
@@ -18,14 +24,13 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from tap_media_apis.core.provider import Provider
+from tap_media_apis.core.accounts import ACCOUNT_NAME_SETTING, ACCOUNTS, Account
 from tap_media_apis.core.settings import SHARED_SETTINGS
 
 #: The SDK's own settings that every child needs as they are (stream maps, flattening).
@@ -39,6 +44,8 @@ SDK_SETTINGS = (
     "flattening_separator",
     "batch_config",
 )
+#: Settings of the parent run only.
+PARENT_SETTINGS = (ACCOUNTS, "partitions", "providers_side_by_side")
 STATE_PREFIX = b'{"type":"STATE"'
 ERROR_MARK = ": error: "
 STOP_TIMEOUT_SECONDS = 30.0
@@ -47,17 +54,17 @@ POLL_SECONDS = 0.1
 
 @dataclass
 class Child:
-    """One provider's tap process."""
+    """One account's tap process."""
 
-    provider: Provider
+    account: Account
     stream_names: frozenset[str]
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | None = None
     error: str | None = None
     threads: list[threading.Thread] = field(default_factory=list)
 
 
 class SideBySide:
-    """Starts the children, merges their output, and reports which providers failed."""
+    """Starts the children lane by lane, merges their output, reports who failed."""
 
     def __init__(
         self,
@@ -77,34 +84,39 @@ class SideBySide:
         self._out_lock = threading.Lock()
         self._err_lock = threading.Lock()
         self._children: list[Child] = []
+        self._stopping = threading.Event()
         self._last_state: bytes | None = None
 
-    def run(self, providers: list[Provider]) -> list[str]:
-        """Sync every provider at once; one line per provider that failed."""
+    def run(self, accounts: list[Account], *, at_once: bool = True) -> list[str]:
+        """Sync every account (lanes at once, or one after another); one line per failure."""
         with tempfile.TemporaryDirectory(prefix="tap-media-apis-") as folder:
-            for provider in providers:
-                self._children.append(self._start(provider, Path(folder)))
-            for child in self._children:
-                # Short waits: a signal may land on a reader thread, and Python runs its
-                # handler on this thread only between waits (a blocking wait would hold
-                # it back until the child ended).
-                while child.process.poll() is None:
-                    time.sleep(POLL_SECONDS)
-                for thread in child.threads:
-                    thread.join()
+            lanes = [
+                threading.Thread(target=self._run_lane, args=(lane, Path(folder)), daemon=True)
+                for lane in _lanes(accounts, at_once=at_once)
+            ]
+            for lane in lanes:
+                lane.start()
+            for lane in lanes:
+                # Short waits: a signal may land on another thread, and Python runs its
+                # handler on this one only between waits.
+                while lane.is_alive():
+                    lane.join(POLL_SECONDS)
         self._write_state(force=True)
         return [
-            provider_line(child.provider, child.error or f"exited with status {code}")
+            provider_line(child.account.describe(), child.error or f"exited with status {code}")
             for child in self._children
-            if (code := child.process.returncode) != 0
+            if child.process is not None and (code := child.process.returncode) != 0
         ]
 
     def stop(self, signum: int) -> None:
         """Pass a termination signal on, and write the merged state of what was done."""
-        for child in self._children:
-            if child.process.poll() is None:
+        self._stopping.set()
+        running = [c for c in self._children if c.process is not None]
+        for child in running:
+            if child.process is not None and child.process.poll() is None:
                 child.process.send_signal(signum)
-        for child in self._children:
+        for child in running:
+            assert child.process is not None
             try:
                 child.process.wait(timeout=STOP_TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
@@ -115,53 +127,66 @@ class SideBySide:
 
     # -- one child ------------------------------------------------------------------------
 
-    def _start(self, provider: Provider, folder: Path) -> Child:
-        names = frozenset(provider.stream_names)
+    def _run_lane(self, lane: list[Account], folder: Path) -> None:
+        for account in lane:
+            if self._stopping.is_set():
+                return
+            child = Child(account, frozenset(account.provider.stream_names))
+            self._children.append(child)
+            self._start(child, folder)
+            assert child.process is not None
+            child.process.wait()
+            for thread in child.threads:
+                thread.join()
+
+    def _start(self, child: Child, folder: Path) -> None:
+        account = child.account
         files = {
-            "--config": self._child_config(provider),
+            "--config": self._child_config(account),
             "--catalog": {
                 "streams": [
                     entry
                     for entry in self._catalog.get("streams", [])
-                    if entry.get("tap_stream_id") in names
+                    if entry.get("tap_stream_id") in child.stream_names
                 ]
             },
             "--state": {
                 "bookmarks": {
                     name: bookmark
-                    for name, bookmark in self._combined["bookmarks"].items()
-                    if name in names
+                    for name, bookmark in self._bookmarks_of(account).items()
+                    if name in child.stream_names
                 }
             },
         }
-        argv = [sys.executable, "-m", "tap_media_apis", "--as", provider.tap_name]
+        argv = [sys.executable, "-m", "tap_media_apis", "--as", account.provider.tap_name]
+        stem = account.key.replace("/", ".")
         for option, document in files.items():
-            path = folder / f"{provider.name}{option.replace('-', '.')}.json"
+            path = folder / f"{stem}{option.replace('-', '.')}.json"
             # Secrets inside: readable by this user only, gone with the folder.
             path.touch(mode=0o600)
             path.write_text(json.dumps(document, default=_plain), encoding="utf-8")
             argv += [option, str(path)]
-        process = subprocess.Popen(
+        child.process = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
         )
-        child = Child(provider, names, process)
         child.threads = [
             threading.Thread(target=self._pass_output, args=(child,), daemon=True),
             threading.Thread(target=self._pass_log, args=(child,), daemon=True),
         ]
         for thread in child.threads:
             thread.start()
-        return child
 
-    def _child_config(self, provider: Provider) -> dict[str, Any]:
+    def _child_config(self, account: Account) -> dict[str, Any]:
         shared = {
             name: self._config[name]
             for name in (*SHARED_SETTINGS, *SDK_SETTINGS)
             if self._config.get(name) is not None
         }
-        return {**shared, **dict(self._config.get(provider.name) or {})}
+        own = {k: v for k, v in account.settings.items() if k not in PARENT_SETTINGS}
+        return {**shared, **own, ACCOUNT_NAME_SETTING: account.name}
 
     def _pass_output(self, child: Child) -> None:
+        assert child.process is not None
         assert child.process.stdout is not None
         for line in child.process.stdout:
             if line.startswith(STATE_PREFIX):
@@ -171,11 +196,12 @@ class SideBySide:
                 self._out.write(line)
 
     def _pass_log(self, child: Child) -> None:
+        assert child.process is not None
         assert child.process.stderr is not None
         for raw in child.process.stderr:
             line = raw.decode("utf-8", "replace")
             if ERROR_MARK in line:
-                # The child's one-line error; reported once, at the end, for the provider.
+                # The child's one-line error; reported once, at the end, for its account.
                 child.error = line.split(ERROR_MARK, 1)[1].strip()
                 continue
             with self._err_lock:
@@ -184,23 +210,42 @@ class SideBySide:
 
     # -- the merged state -------------------------------------------------------------------
 
+    def _bookmarks_of(self, account: Account) -> dict[str, Any]:
+        if account.is_default:
+            bookmarks: dict[str, Any] = self._combined["bookmarks"]
+            return bookmarks
+        accounts = self._combined.setdefault(ACCOUNTS, {})
+        entry: dict[str, Any] = accounts.setdefault(account.key, {"bookmarks": {}})
+        bookmarks_of_account: dict[str, Any] = entry["bookmarks"]
+        return bookmarks_of_account
+
     def _merge_state(self, child: Child, state: Mapping[str, Any]) -> None:
         bookmarks = state.get("bookmarks") or {}
         with self._out_lock:
+            mine = self._bookmarks_of(child.account)
             for name in child.stream_names & bookmarks.keys():
-                self._combined["bookmarks"][name] = bookmarks[name]
+                mine[name] = bookmarks[name]
         self._write_state()
 
     def _write_state(self, *, force: bool = False) -> None:
         with self._out_lock:
-            line = json.dumps(
-                {"type": "STATE", "value": self._combined}, separators=(",", ":"), default=_plain
-            ).encode()
+            message = {"type": "STATE", "value": self._combined}
+            line = json.dumps(message, separators=(",", ":"), default=_plain).encode()
             if line == self._last_state and not force:
                 return
             self._last_state = line
             self._out.write(line + b"\n")
             self._out.flush()
+
+
+def _lanes(accounts: list[Account], *, at_once: bool) -> list[list[Account]]:
+    if not at_once:
+        return [accounts]
+    lanes: dict[str, list[Account]] = {}
+    for account in accounts:
+        shared = account.provider.rate_shared_across_accounts
+        lanes.setdefault(account.provider.name if shared else account.key, []).append(account)
+    return list(lanes.values())
 
 
 def _plain(value: Any) -> Any:
@@ -210,9 +255,9 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def provider_line(provider: Provider, message: str) -> str:
-    """A failure line that names its provider first (once)."""
-    return message if message.startswith(f"{provider.name}:") else f"{provider.name}: {message}"
+def provider_line(who: str, message: str) -> str:
+    """A failure line that names its provider (or provider account) first, once."""
+    return message if message.startswith(f"{who}:") else f"{who}: {message}"
 
 
 def exit_now(signum: int) -> None:

@@ -11,6 +11,7 @@ from singer_sdk import Stream, Tap
 from singer_sdk.helpers.capabilities import TapCapabilities
 from typing_extensions import override
 
+from tap_media_apis.core.accounts import Account, accounts_of, select
 from tap_media_apis.core.errors import ConfigError, ProviderFailures, TapMediaApisError
 from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.settings import (
@@ -37,6 +38,7 @@ class TapMediaApis(Tap):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._side_by_side: SideBySide | None = None
+        self._input_state: dict[str, Any] = {}
         self._runtimes: dict[str, ProviderRuntime] = {}
         self._runtime_lock = threading.Lock()
         super().__init__(*args, **kwargs)
@@ -54,9 +56,17 @@ class TapMediaApis(Tap):
         return configured(PROVIDERS, self.config)
 
     def provider_config(self, provider: Provider) -> Mapping[str, Any]:
-        if self.flat_provider is not None:
-            return self.config
-        return self.config.get(provider.name) or {}
+        """The settings of the provider's first account (the only one, in process)."""
+        return self.accounts_of(provider)[0].settings
+
+    def accounts_of(self, provider: Provider) -> list[Account]:
+        block = self.config if self.flat_provider is not None else self.config.get(provider.name)
+        return accounts_of(provider, block or {})
+
+    def selected_accounts(self) -> list[Account]:
+        """The accounts this run syncs: all, or those the ``partitions`` setting names."""
+        accounts = [a for p in self.providers for a in self.accounts_of(p)]
+        return select(accounts, self.config.get("partitions"))
 
     def runtime(self, provider_name: str) -> ProviderRuntime:
         with self._runtime_lock:
@@ -105,21 +115,19 @@ class TapMediaApis(Tap):
 
     @override  # type: ignore[misc]  # final in the SDK: a pinned seam (core/sdk_seams.py)
     def sync_all(self) -> None:
-        providers = [p for p in self.providers if self._selected_streams(p)]
-        side_by_side = (
-            self.side_by_side_allowed
-            and self.flat_provider is None
-            and len(providers) > 1
-            and self.config.get("providers_side_by_side", True)
-        )
-        if side_by_side:
-            self._side_by_side = SideBySide(self.config, self.catalog_dict, self.state)
-            failures = self._side_by_side.run(providers)
+        accounts = [a for a in self.selected_accounts() if self._selected_streams(a.provider)]
+        at_once = self.side_by_side_allowed and self.config.get("providers_side_by_side", True)
+        # Accounts other than "default" always run as their provider's own tap, with their
+        # own state; so do several providers side by side.
+        if any(not a.is_default for a in accounts) or (at_once and len(accounts) > 1):
+            state = {**self._input_state, "bookmarks": self.state.get("bookmarks", {})}
+            self._side_by_side = SideBySide(self.config, self.catalog_dict, state)
+            failures = self._side_by_side.run(accounts, at_once=at_once)
         else:
-            errors = self._sync_in_turn(providers)
+            errors = self._sync_in_turn([a.provider for a in accounts])
             if len(errors) == 1:
                 raise errors[0][1]
-            failures = [provider_line(provider, str(exc)) for provider, exc in errors]
+            failures = [provider_line(provider.name, str(exc)) for provider, exc in errors]
         if failures:
             raise ProviderFailures("\n".join(failures))
 
@@ -177,6 +185,8 @@ class TapMediaApis(Tap):
     def load_state(self, state: dict[str, Any]) -> None:
         if problem := state_problem(state):
             raise ConfigError(problem)
+        # The SDK keeps only "bookmarks"; the other accounts' states live beside them.
+        self._input_state = state
         super().load_state(state)
 
     def _check_catalog(self) -> None:

@@ -15,6 +15,7 @@ from singer_sdk import RESTStream
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from typing_extensions import override
 
+from tap_media_apis.core.accounts import ACCOUNT_COLUMN, ACCOUNT_SCHEMA
 from tap_media_apis.core.answers import Entitlement, Tolerated
 from tap_media_apis.core.masks import Mask
 from tap_media_apis.core.paging import PAGE_NUMBER_PAGING, Paging
@@ -72,6 +73,10 @@ class StreamBase(RESTStream[Any]):
     #: A child built from its parent's record, without a request of its own.
     derived_from_parent: ClassVar[bool] = False
 
+    #: Whether this stream's ids are unique across accounts (None: the provider's answer);
+    #: if not, ``account`` joins the primary key.
+    ids_unique_across_accounts: ClassVar[bool | None] = None
+
     #: The HTTP session class, one instance per thread.
     session_class: ClassVar[type[requests.Session]] = Session
     # One bookmark per stream, never one per parent record (small state).
@@ -92,9 +97,16 @@ class StreamBase(RESTStream[Any]):
     def __init__(self, tap: Tap, runtime: ProviderRuntime) -> None:
         self.runtime = runtime
         schema = self.stream_schema()
-        # Every stream has the column for fields its schema does not declare (core/shaping.py).
+        # Every stream has the column for fields its schema does not declare (core/shaping.py)
+        # and the one naming the account a record comes from (core/accounts.py).
         schema["properties"].setdefault(EXTRA_FIELDS, dict(EXTRA_FIELDS_SCHEMA))
+        schema["properties"][ACCOUNT_COLUMN] = dict(ACCOUNT_SCHEMA)
         super().__init__(tap, schema=schema)
+        unique = self.ids_unique_across_accounts
+        if unique is None:
+            unique = runtime.provider.ids_unique_across_accounts
+        if not unique and ACCOUNT_COLUMN not in self.primary_keys:
+            self.primary_keys = [ACCOUNT_COLUMN, *self.primary_keys]
         self._sessions = threading.local()
         runtime.register(self)
 

@@ -46,10 +46,21 @@ class Provider:
     #: pace then also keeps rate x window requests in every closed window.
     rate_window_seconds: float | None = None
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    #: The API's ids are unique across accounts; if not, ``account`` joins every key.
+    ids_unique_across_accounts: bool = True
+    #: The API limits per IP or app, not per token: its accounts share one pace (they
+    #: then sync one after another).
+    rate_shared_across_accounts: bool = False
     #: Extra checks of (provider config, whole config), each returning an error line or None.
     checks: tuple[Callable[[Mapping[str, Any], Mapping[str, Any]], str | None], ...] = field(
         default=()
     )
+
+    @property
+    def credential_names(self) -> list[str]:
+        """Settings that identify an account: required ones and secrets."""
+        secret = [str(p.name) for p in self.settings if p.to_dict()[p.name].get("secret")]
+        return list(dict.fromkeys([*self.required, *secret]))
 
     @property
     def setting_names(self) -> set[str]:
@@ -123,7 +134,24 @@ class Provider:
                     description="Records per list request (the API maximum by default).",
                 )
             )
-        return [*self.settings, *common]
+        account = th.ObjectType(
+            th.Property("name", th.StringType, required=True, description="The account's name."),
+            *self.settings,
+            *common,
+        )
+        # No defaults inside an account: they would be filled in and win over the block's.
+        accounts = th.Property(
+            "accounts",
+            th.CustomType(
+                {"type": ["array", "null"], "items": _without_defaults(account.to_dict())}
+            ),
+            description=(
+                "Several accounts of this API: each has a name and any of these settings, "
+                "which win over the ones above. Without it, the settings above are one "
+                "account named 'default'."
+            ),
+        )
+        return [*self.settings, *common, accounts]
 
 
 class ProviderRuntime:
@@ -175,6 +203,11 @@ class ProviderRuntime:
         return str(self.setting("base_url")).rstrip("/")
 
     @property
+    def account_name(self) -> str:
+        """The account this runtime reads (the ``account`` column of its records)."""
+        return str(self.tap_config.get("account_name") or "default")
+
+    @property
     def authenticator(self) -> RequestAuth:
         with self._lock:
             if self._authenticator is None:
@@ -198,3 +231,11 @@ class ProviderRuntime:
     def close(self) -> None:
         if self._prefetcher is not None:
             self._prefetcher.close()
+
+
+def _without_defaults(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        return {k: _without_defaults(v) for k, v in schema.items() if k != "default"}
+    if isinstance(schema, list):
+        return [_without_defaults(v) for v in schema]
+    return schema

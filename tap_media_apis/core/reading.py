@@ -10,6 +10,7 @@ import requests
 from singer_sdk.streams.rest import PageContext
 from typing_extensions import override
 
+from tap_media_apis.core.accounts import ACCOUNT_COLUMN
 from tap_media_apis.core.envelope import records_in_body
 from tap_media_apis.core.paging import NO_PAGING, RequestPaginator
 from tap_media_apis.core.requesting import RetriedRequests
@@ -97,6 +98,7 @@ class PagedReads(RetriedRequests):
             replication_key=replication_key,
             masks=self.masks,
             keep_extra=bool(self.config.get("keep_extra_fields", True)),
+            constants={ACCOUNT_COLUMN: self.runtime.account_name},
         )
 
     def shape_record(self, record: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from singer_sdk import typing as th
 
+from tap_media_apis.core.accounts import account_errors, accounts_of, partition_errors
 from tap_media_apis.core.provider import Provider
 from tap_media_apis.core.timestamps import is_valid
 
@@ -46,7 +47,18 @@ def config_schema(providers: Iterable[Provider]) -> dict[str, Any]:
 
 def flat_config_schema(provider: Provider) -> dict[str, Any]:
     """One API's own tap: its settings at the top level, with the shared ones."""
-    return th.PropertiesList(*shared_properties(), *provider.config_properties()).to_dict()
+    account_name = th.Property(
+        "account_name",
+        th.StringType,
+        default="default",
+        description=(
+            "The value of every record's account column when this config is one account "
+            "(tap-media-apis sets it for each entry of accounts)."
+        ),
+    )
+    return th.PropertiesList(
+        *shared_properties(), account_name, *provider.config_properties()
+    ).to_dict()
 
 
 def shared_properties() -> list[th.Property]:
@@ -104,6 +116,15 @@ def shared_properties() -> list[th.Property]:
             default=120,
             description="Longest single backoff wait, unless Retry-After asks for more.",
         ),
+        th.Property(
+            "partitions",
+            th.ArrayType(th.StringType),
+            description=(
+                'Sync only these providers or provider/accounts (e.g. ["mux", '
+                '"basecamp/acme"]); the others\' state is passed on untouched. For '
+                "orchestrators: one partition per worker."
+            ),
+        ),
     ]
 
 
@@ -127,7 +148,9 @@ def config_errors(providers: Iterable[Provider], config: Mapping[str, Any]) -> l
         return [f"no provider configured: add at least one of the blocks {names} to the config"]
     errors = shared_errors(config)
     for provider in chosen:
-        errors.extend(provider.missing_settings(config[provider.name], config))
+        errors.extend(account_errors(provider, config[provider.name], config))
+    accounts = [a for p in chosen for a in accounts_of(p, config[p.name])]
+    errors.extend(partition_errors(accounts, config.get("partitions")))
     return errors
 
 
@@ -140,7 +163,8 @@ def flat_config_errors(provider: Provider, config: Mapping[str, Any]) -> list[st
             f'"{provider.name}" block (that nesting is tap-media-apis\' config)'
         )
         return errors
-    errors.extend(provider.missing_settings(config, config))
+    errors.extend(account_errors(provider, config, config))
+    errors.extend(partition_errors(accounts_of(provider, config), config.get("partitions")))
     return errors
 
 
@@ -160,6 +184,14 @@ def state_problem(state: Mapping[str, Any]) -> str | None:
     Checked before any output: a bookmark that is not a date-time would otherwise fail
     mid-sync with no hint of which stream or file is to blame.
     """
+    accounts = state.get("accounts", {})
+    if not isinstance(accounts, Mapping) or not all(
+        isinstance(a, Mapping) for a in accounts.values()
+    ):
+        return "--state: 'accounts' must map provider/account names to states"
+    for account_state in accounts.values():
+        if problem := state_problem(account_state):
+            return problem
     fix = "fix it, or delete that bookmark to sync the stream from start_date"
     bookmarks = state.get("bookmarks", {})
     if not isinstance(bookmarks, Mapping):

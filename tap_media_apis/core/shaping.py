@@ -33,8 +33,10 @@ class RecordShaper:
         replication_key: str | None = None,
         masks: tuple[Mask, ...] = (),
         keep_extra: bool = True,
+        constants: dict[str, Any] | None = None,
     ) -> None:
-        self._properties = frozenset(properties) - {EXTRA_FIELDS}
+        self._constants = constants or {}
+        self._properties = frozenset(properties) - {EXTRA_FIELDS, *self._constants}
         self._time_fields = time_fields
         self._replication_key = replication_key
         self._masks = masks
@@ -57,4 +59,5 @@ class RecordShaper:
                 shaped[name] = to_rfc3339(value)
         if self._replication_key:
             shaped.setdefault(self._replication_key, None)  # the SDK's bookmark code needs it
+        shaped.update(self._constants)
         return shaped

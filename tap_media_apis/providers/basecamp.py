@@ -279,6 +279,9 @@ class People(BasecampStream):
 
     name = "basecamp_people"
     path = "/people.json"
+    # One login sees several accounts, and the same person is listed in each: the docs
+    # do not promise the id is per account, so ``account`` joins the key.
+    ids_unique_across_accounts = False
 
 
 class DockTool(BasecampStream):
@@ -442,6 +445,8 @@ PROVIDER = Provider(
     title="Basecamp",
     tap_name="tap-basecamp",
     base_url="https://3.basecampapi.com",
+    # 50 requests per 10 s per IP, whatever the account: accounts share one pace.
+    rate_shared_across_accounts=True,
     # 50 requests in any 10 s window per IP (docs/providers/basecamp.md, "Rate limits").
     requests_per_second=5,
     rate_window_seconds=10,
