@@ -10,6 +10,7 @@ a request: a relative window moves between the pages of one listing.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -38,6 +39,11 @@ def utc(moment: datetime) -> datetime:
 
 def from_epoch(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def utc_now() -> datetime:
+    """Now, in whole seconds (the unit of the windows' query parameters); tests patch it."""
+    return from_epoch(int(time.time()))
 
 
 def start_of_day(moment: datetime) -> datetime:
