@@ -119,9 +119,13 @@ def serve_views(m: rm.Mocker, rows: list[dict[str, Any]]) -> None:
     def answer(request: Any, context: Any) -> dict[str, Any]:
         start, end = (int(v) for v in query(request)["timeframe[]"])
         chosen = [
-            r for r in rows if start <= epoch(datetime.fromisoformat(r["view_end"][:19] + "+00:00")) < end
+            r
+            for r in rows
+            if start <= epoch(datetime.fromisoformat(r["view_end"][:19] + "+00:00")) < end
         ]
-        chosen.sort(key=lambda r: r["view_end"], reverse=query(request).get("order_direction") != ["asc"])
+        chosen.sort(
+            key=lambda r: r["view_end"], reverse=query(request).get("order_direction") != ["asc"]
+        )
         data, _ = paged(request, chosen, 25)
         return {
             "data": [{**r, "total_row_count": len(chosen)} for r in data],
@@ -173,7 +177,12 @@ def serve_usage(m: rm.Mocker, by_day: Callable[[int], list[dict[str, Any]]]) -> 
         assert start >= NOW_S - 90 * DAY and end <= NOW_S - 12 * HOUR, "outside Mux's limits"
         rows = by_day(start)
         data, limit = paged(request, rows, 100)
-        return {"data": data, "total_row_count": len(rows), "timeframe": [start, end], "limit": limit}
+        return {
+            "data": data,
+            "total_row_count": len(rows),
+            "timeframe": [start, end],
+            "limit": limit,
+        }
 
     m.get(BASE + USAGE_PATH, json=answer)
 
@@ -205,9 +214,16 @@ def test_views_first_sync_reads_closed_day_spans_from_the_backfill_to_an_hour_ag
 def test_views_paging_stops_at_the_total_and_on_a_short_page(requests_mock: rm.Mocker) -> None:
     cutoff = NOW_S - HOUR
     # 200 views in the last window (exactly two pages) and 150 in the one before.
-    ends = [cutoff - 10 - i * 60 for i in range(200)] + [cutoff - DAY - 10 - i for i in range(150)]
+    ends = [cutoff - 10 - i * 30 for i in range(200)] + [cutoff - DAY - 10 - i for i in range(150)]
     serve_views(requests_mock, [view(i, end) for i, end in enumerate(ends)])
-    state = {"bookmarks": {VIEWS: {"replication_key": "view_end", "replication_key_value": to_rfc3339(cutoff - DAY - HOUR)}}}
+    state = {
+        "bookmarks": {
+            VIEWS: {
+                "replication_key": "view_end",
+                "replication_key_value": to_rfc3339(cutoff - DAY - HOUR),
+            }
+        }
+    }
     result = sync(config(), select=[VIEWS], state=state)
     pages = [(tuple(q["timeframe[]"]), q["page"][0]) for q in sent(requests_mock, VIEWS_PATH)]
     # Window 1 (150 rows): pages 1-2, the second short. Window 2 (200 rows): pages 1-2,
@@ -222,12 +238,18 @@ def test_views_incremental_rereads_an_hour_of_lookback_in_one_request(
     bookmark = NOW_S - 5 * HOUR
     rows = [view(1, bookmark - 2 * HOUR), view(2, bookmark - 1800), view(3, bookmark + 600)]
     serve_views(requests_mock, rows)
-    state = {"bookmarks": {VIEWS: {"replication_key": "view_end", "replication_key_value": to_rfc3339(bookmark)}}}
+    state = {
+        "bookmarks": {
+            VIEWS: {"replication_key": "view_end", "replication_key_value": to_rfc3339(bookmark)}
+        }
+    }
     result = sync(config(), select=[VIEWS], state=state)
     assert timeframes(requests_mock, VIEWS_PATH) == [(bookmark - HOUR, NOW_S - HOUR)]
     # The view inside the lookback comes again (it may have changed); the older one not.
     assert [r["id"][:8] for r in result.records[VIEWS]] == ["view0002", "view0003"]
-    assert result.final_state["bookmarks"][VIEWS]["replication_key_value"] == to_rfc3339(NOW_S - HOUR)
+    assert result.final_state["bookmarks"][VIEWS]["replication_key_value"] == to_rfc3339(
+        NOW_S - HOUR
+    )
 
 
 def test_views_start_at_start_date_when_it_is_inside_the_backfill(requests_mock: rm.Mocker) -> None:
@@ -269,14 +291,20 @@ def test_errors_one_request_per_closed_utc_day_rows_carry_the_echoed_window(
         (1087, to_rfc3339(first + 2 * DAY)),
     ]
     assert all(r["window_end"] == to_rfc3339(first + DAY) for r in result.records[ERRORS][:2])
-    assert result.final_state["bookmarks"][ERRORS]["replication_key_value"] == to_rfc3339(first + 2 * DAY)
+    assert result.final_state["bookmarks"][ERRORS]["replication_key_value"] == to_rfc3339(
+        first + 2 * DAY
+    )
 
 
 def test_errors_window_comes_from_the_answer_not_the_request(requests_mock: rm.Mocker) -> None:
     day = TODAY - DAY
 
     def rounded(request: Any, context: Any) -> dict[str, Any]:
-        return {"data": [error_row(1087, 1, day + 10)], "total_row_count": None, "timeframe": [day - HOUR, day + DAY]}
+        return {
+            "data": [error_row(1087, 1, day + 10)],
+            "total_row_count": None,
+            "timeframe": [day - HOUR, day + DAY],
+        }
 
     requests_mock.get(BASE + ERRORS_PATH, json=rounded)
     result = sync(config(start_date=to_rfc3339(day)), select=[ERRORS])
@@ -288,15 +316,32 @@ def test_errors_no_request_for_a_day_the_state_closed_even_without_rows(
 ) -> None:
     serve_errors(requests_mock, {})
     yesterday = TODAY - DAY
-    state = {"bookmarks": {ERRORS: {"replication_key": "window_start", "replication_key_value": to_rfc3339(yesterday)}}}
+    state = {
+        "bookmarks": {
+            ERRORS: {
+                "replication_key": "window_start",
+                "replication_key_value": to_rfc3339(yesterday),
+            }
+        }
+    }
     result = sync(config(), select=[ERRORS], state=state)
     assert requests_mock.request_history == []
     assert result.final_state["bookmarks"][ERRORS]["replication_key_value"] == to_rfc3339(yesterday)
     # A day with no errors still closes its window in the state.
     state[ERRORS] = None
-    older = {"bookmarks": {ERRORS: {"replication_key": "window_start", "replication_key_value": to_rfc3339(yesterday - 2 * DAY)}}}
+    older = {
+        "bookmarks": {
+            ERRORS: {
+                "replication_key": "window_start",
+                "replication_key_value": to_rfc3339(yesterday - 2 * DAY),
+            }
+        }
+    }
     again = sync(config(), select=[ERRORS], state=older)
-    assert timeframes(requests_mock, ERRORS_PATH) == [(yesterday - DAY, yesterday), (yesterday, TODAY)]
+    assert timeframes(requests_mock, ERRORS_PATH) == [
+        (yesterday - DAY, yesterday),
+        (yesterday, TODAY),
+    ]
     assert again.final_state["bookmarks"][ERRORS]["replication_key_value"] == to_rfc3339(yesterday)
 
 
@@ -304,7 +349,13 @@ def test_errors_no_request_for_a_day_the_state_closed_even_without_rows(
 
 
 def incident(n: int) -> dict[str, Any]:
-    return {"id": f"pid{n}", "status": "open", "severity": "alert", "started_at": iso_ms(NOW_S - n * HOUR), "resolved_at": None}
+    return {
+        "id": f"pid{n}",
+        "status": "open",
+        "severity": "alert",
+        "started_at": iso_ms(NOW_S - n * HOUR),
+        "resolved_at": None,
+    }
 
 
 def test_incidents_page_and_limit_full_table_no_request_past_the_end(
@@ -319,7 +370,10 @@ def test_incidents_page_and_limit_full_table_no_request_past_the_end(
     requests_mock.get(BASE + INCIDENTS_PATH, json=answer)
     state = {"bookmarks": {INCIDENTS: {"replication_key_value": "2030-01-01T00:00:00Z"}}}
     result = sync(config(), select=[INCIDENTS], state=state)
-    assert [(q["page"], q["limit"]) for q in sent(requests_mock, INCIDENTS_PATH)] == [(["1"], ["100"]), (["2"], ["100"])]
+    assert [(q["page"], q["limit"]) for q in sent(requests_mock, INCIDENTS_PATH)] == [
+        (["1"], ["100"]),
+        (["2"], ["100"]),
+    ]
     assert "timeframe[]" not in sent(requests_mock, INCIDENTS_PATH)[0]
     assert len(result.records[INCIDENTS]) == 130  # full table, whatever the state says
 
@@ -349,8 +403,20 @@ def test_usage_daily_windows_end_12_hours_ago_and_start_within_90_days(
 def test_usage_pages_end_on_the_total_and_the_state_closes_each_window(
     requests_mock: rm.Mocker,
 ) -> None:
-    serve_usage(requests_mock, lambda start: [usage_row(n, 5000.0 - n) for n in range(200)] if start == TODAY - DAY else [])
-    state = {"bookmarks": {USAGE: {"replication_key": "window_start", "replication_key_value": to_rfc3339(TODAY - 3 * DAY)}}}
+    serve_usage(
+        requests_mock,
+        lambda start: (
+            [usage_row(n, 5000.0 - n) for n in range(200)] if start == TODAY - DAY else []
+        ),
+    )
+    state = {
+        "bookmarks": {
+            USAGE: {
+                "replication_key": "window_start",
+                "replication_key_value": to_rfc3339(TODAY - 3 * DAY),
+            }
+        }
+    }
     result = sync(config(), select=[USAGE], state=state)
     pages = [(int(q["timeframe[]"][0]), q["page"][0]) for q in sent(requests_mock, USAGE_PATH)]
     assert pages == [(TODAY - 2 * DAY, "1"), (TODAY - DAY, "1"), (TODAY - DAY, "2")]
@@ -372,10 +438,18 @@ def test_a_token_without_mux_data_skips_the_data_streams_with_one_warning_each(
         requests_mock.get(BASE + path, status_code=404, json=NOT_ENTITLED)
     serve_usage(requests_mock, lambda start: [usage_row(1, 10.0)])
     with caplog.at_level(logging.WARNING):
-        result = sync(config(start_date=to_rfc3339(TODAY - 2 * DAY)), select=[VIEWS, ERRORS, INCIDENTS, USAGE])
-    assert not result.records[VIEWS] and not result.records[ERRORS] and not result.records[INCIDENTS]
+        result = sync(
+            config(start_date=to_rfc3339(TODAY - 2 * DAY)), select=[VIEWS, ERRORS, INCIDENTS, USAGE]
+        )
+    assert (
+        not result.records[VIEWS] and not result.records[ERRORS] and not result.records[INCIDENTS]
+    )
     assert len(result.records[USAGE]) == 2
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "Mux Data" in r.getMessage()]
+    warnings = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.WARNING and "Mux Data" in r.getMessage()
+    ]
     assert len(warnings) == 3, warnings
     # One request each: a skipped stream asks for no further window or page.
     assert len(sent(requests_mock, VIEWS_PATH)) == len(sent(requests_mock, ERRORS_PATH)) == 1
