@@ -428,7 +428,7 @@ def test_records_before_start_date_are_not_emitted(requests_mock: rm.Mocker, str
     factory = FACTORIES[stream]
     rows = [factory(n) for n in range(6)]
     for n, row in enumerate(rows):
-        # Old and new records mixed, as no sort order is documented (docs/providers/mux.md, "Pagination").
+        # Old and new records mixed: no sort order is documented (docs/providers/mux.md).
         row["created_at"] = before if n % 2 else after
         if "updated_at" in row:
             row["updated_at"] = row["created_at"]
