@@ -41,8 +41,9 @@ MAX_PAGE_SIZE = 100
 #: hour before its bookmark.
 VIEW_LAG = timedelta(hours=1)
 VIEW_LOOKBACK = timedelta(hours=1)
-#: Views are read in windows of at most a day: a long backfill is not one deep offset list.
-VIEW_SPAN = DAY
+#: Views are read in windows of at most a week: a long backfill is not one deep offset
+#: list, and a regular sync (more often than weekly) is one window.
+VIEW_SPAN = timedelta(days=7)
 #: An error row aggregates the views of its window: a day is closed once its views are.
 ERROR_LAG = VIEW_LAG
 #: Delivery usage can be asked for within the last 90 days, ending 12 hours ago at the

@@ -6,19 +6,24 @@ answer like Mux does (docs/providers/mux.md, "API facts").
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests_mock as rm
+from jsonschema import Draft202012Validator, FormatChecker
 
 from tap_media_apis.core import windows
 from tap_media_apis.core.errors import ProviderAPIError
 from tap_media_apis.core.timestamps import to_rfc3339
+from tap_media_apis.tap import TapMediaApis
 from tests.helpers import sync
+from tests.providers import vendor_mux as vendor
 
 BASE = "https://api.mux.com"
 TOKEN = ("mux-test-token-id", "mux-test-token-secret-9d2f")
@@ -33,6 +38,20 @@ VIEWS_PATH = "/data/v1/video-views"
 ERRORS_PATH = "/data/v1/errors"
 INCIDENTS_PATH = "/data/v1/incidents"
 USAGE_PATH = "/video/v1/delivery-usage"
+FIELDS = Path(__file__).parents[2] / "docs" / "providers" / "mux.fields.json"
+STREAM_PATHS = {
+    "mux_video_assets": "/video/v1/assets",
+    "mux_video_live_streams": "/video/v1/live-streams",
+    "mux_system_signing_keys": "/system/v1/signing-keys",
+    "mux_video_signing_keys": "/video/v1/signing-keys",
+    "mux_video_playback_restrictions": "/video/v1/playback-restrictions",
+    "mux_video_transcription_vocabularies": "/video/v1/transcription-vocabularies",
+    "mux_video_uploads": "/video/v1/uploads",
+    VIEWS: VIEWS_PATH,
+    ERRORS: ERRORS_PATH,
+    INCIDENTS: INCIDENTS_PATH,
+    USAGE: USAGE_PATH,
+}
 NOT_ENTITLED = {
     "error": {
         "type": "not_found",
@@ -200,11 +219,10 @@ def test_views_first_sync_reads_closed_day_spans_from_the_backfill_to_an_hour_ag
     result = sync(config(), select=[VIEWS])
     frames = timeframes(requests_mock, VIEWS_PATH)
     starts = sorted({f[0] for f in frames})
-    # 30 days of backfill (the default) from midnight, in windows of at most one day,
+    # 30 days of backfill (the default) from midnight, in windows of at most a week,
     # the last one ending an hour before now.
-    assert starts[0] == TODAY - 30 * DAY
+    assert starts == [TODAY - 30 * DAY + n * 7 * DAY for n in range(5)]
     assert max(f[1] for f in frames) == cutoff
-    assert all(f[1] - f[0] <= DAY for f in frames)
     queries = sent(requests_mock, VIEWS_PATH)
     assert all(q["limit"] == ["100"] and q["order_direction"] == ["asc"] for q in queries)
     ids = [r["id"] for r in result.records[VIEWS]]
@@ -212,25 +230,17 @@ def test_views_first_sync_reads_closed_day_spans_from_the_backfill_to_an_hour_ag
     assert result.final_state["bookmarks"][VIEWS]["replication_key_value"] == to_rfc3339(cutoff)
 
 
-def test_views_paging_stops_at_the_total_and_on_a_short_page(requests_mock: rm.Mocker) -> None:
+@pytest.mark.parametrize(("rows", "pages"), [(200, ["1", "2"]), (150, ["1", "2"]), (0, ["1"])])
+def test_views_paging_stops_at_the_total_and_on_a_short_page(
+    requests_mock: rm.Mocker, rows: int, pages: list[str]
+) -> None:
     cutoff = NOW_S - HOUR
-    # 200 views in the last window (exactly two pages) and 150 in the one before.
-    ends = [cutoff - 10 - i * 30 for i in range(200)] + [cutoff - DAY - 10 - i for i in range(150)]
-    serve_views(requests_mock, [view(i, end) for i, end in enumerate(ends)])
-    state = {
-        "bookmarks": {
-            VIEWS: {
-                "replication_key": "view_end",
-                "replication_key_value": to_rfc3339(cutoff - DAY - HOUR),
-            }
-        }
-    }
-    result = sync(config(), select=[VIEWS], state=state)
-    pages = [(tuple(q["timeframe[]"]), q["page"][0]) for q in sent(requests_mock, VIEWS_PATH)]
-    # Window 1 (150 rows): pages 1-2, the second short. Window 2 (200 rows): pages 1-2,
-    # the second full but the total says it is the last: no empty third page.
-    assert [page for _, page in pages] == ["1", "2", "1", "2"]
-    assert len(result.records[VIEWS]) == 350
+    serve_views(requests_mock, [view(i, cutoff - 10 - i * 30) for i in range(rows)])
+    bookmark = {"replication_key": "view_end", "replication_key_value": to_rfc3339(cutoff - DAY)}
+    result = sync(config(), select=[VIEWS], state={"bookmarks": {VIEWS: bookmark}})
+    # A full last page is the end when the total says so: no empty page is asked for.
+    assert [q["page"][0] for q in sent(requests_mock, VIEWS_PATH)] == pages
+    assert len(result.records[VIEWS]) == rows
 
 
 def test_views_incremental_rereads_an_hour_of_lookback_in_one_request(
@@ -258,8 +268,7 @@ def test_views_start_at_start_date_when_it_is_inside_the_backfill(requests_mock:
     start = NOW - timedelta(days=2, hours=3)
     sync(config(start_date=start.isoformat()), select=[VIEWS])
     frames = timeframes(requests_mock, VIEWS_PATH)
-    assert frames[0][0] == epoch(start)
-    assert len(frames) == 3  # two days and three hours, less the last hour: three spans
+    assert frames == [(epoch(start), NOW_S - HOUR)]
 
 
 def test_views_backfill_setting_bounds_the_first_sync(requests_mock: rm.Mocker) -> None:
@@ -458,3 +467,95 @@ def test_a_404_on_a_video_list_still_fails(requests_mock: rm.Mocker) -> None:
     requests_mock.get(BASE + USAGE_PATH, status_code=404, json=NOT_ENTITLED)
     with pytest.raises(ProviderAPIError, match="HTTP 404"):
         sync(config(start_date=to_rfc3339(TODAY - 2 * DAY)), select=[USAGE])
+
+
+# -- vendor-shaped payloads, schemas and masks -------------------------------------------------
+
+
+def documented_paths(stream: str) -> list[str]:
+    fields = json.loads(FIELDS.read_text())
+    return list(fields[stream]["fields"])
+
+
+def arrives(records: list[dict[str, Any]], path: str) -> bool:
+    """Whether some record has the field at ``path`` (``a.b[].c``), whatever its value."""
+    values: list[Any] = records
+    for part in path.split("."):
+        many = part.endswith("[]")
+        name = part.removesuffix("[]")
+        found = [v[name] for v in values if isinstance(v, dict) and name in v]
+        if not found:
+            return False
+        values = [item for v in found for item in (v or [])] if many else found
+    return True
+
+
+def serve_vendor(m: rm.Mocker) -> None:
+    for stream, body in vendor.LIST_BODIES.items():
+        m.get(BASE + STREAM_PATHS[stream], json=body)
+
+
+@pytest.mark.parametrize("stream", sorted(json.loads(FIELDS.read_text())))
+def test_vendor_payloads_every_documented_field_arrives_and_validates(
+    requests_mock: rm.Mocker, stream: str
+) -> None:
+    serve_vendor(requests_mock)
+    parent = {"mux_video_playbacks": "mux_video_assets"}.get(stream)
+    # Windowed streams: one window (since yesterday); others: everything (no start_date).
+    start = to_rfc3339(TODAY - DAY) if stream in (VIEWS, ERRORS, USAGE) else None
+    result = sync(config(start_date=start), select=[s for s in (stream, parent) if s])
+    records = result.records[stream]
+    assert records
+    missing = [path for path in documented_paths(stream) if not arrives(records, path)]
+    assert not missing, missing
+    validator = Draft202012Validator(result.schemas[stream], format_checker=FormatChecker())
+    for record in records:
+        errors = [e.message for e in validator.iter_errors(record)]
+        assert not errors, (stream, errors)
+        assert record.get("extra_fields") is None  # nothing undocumented in these payloads
+
+
+def test_upload_urls_and_signing_keys_lose_their_secrets_everywhere(
+    requests_mock: rm.Mocker,
+) -> None:
+    upload = dict(vendor.UPLOAD, later_field="a field Mux adds later")
+    requests_mock.get(BASE + STREAM_PATHS["mux_video_uploads"], json={"data": [upload]})
+    serve_vendor_except = {"mux_video_uploads"}
+    for stream, body in vendor.LIST_BODIES.items():
+        if stream not in serve_vendor_except:
+            requests_mock.get(BASE + STREAM_PATHS[stream], json=body)
+    result = sync(
+        config(start_date=None),
+        select=["mux_video_uploads", "mux_system_signing_keys", "mux_video_signing_keys"],
+    )
+    dumped = json.dumps(result.messages, default=str)
+    for secret in ("Signature=bloopblop", "bloopblop", vendor.SIGNING_KEY["private_key"]):
+        assert secret not in dumped
+    [record] = result.records["mux_video_uploads"]
+    assert record["url"] == (
+        "https://storage.googleapis.com/video-storage-us-east1-uploads/"
+        "OOTbA00CpWh6OgwV3asF00IvD2STk22UXM"
+    )
+    assert record["extra_fields"] == {"later_field": "a field Mux adds later"}
+    assert result.records["mux_system_signing_keys"][0]["private_key"] is None
+
+
+def test_the_four_data_streams_with_their_contract_keys() -> None:
+    tap = TapMediaApis(config=config(), parse_env_config=False)
+    contract = {
+        VIEWS: (["id"], "view_end"),
+        ERRORS: (["id", "window_start"], "window_start"),
+        INCIDENTS: (["id"], None),
+        USAGE: (["asset_id", "window_start"], "window_start"),
+    }
+    for name, (keys, replication_key) in contract.items():
+        stream = tap.streams[name]
+        assert list(stream.primary_keys) == keys
+        assert stream.replication_key == replication_key
+        properties = stream.schema["properties"]
+        assert stream.schema["required"] == keys
+        for prop, spec in properties.items():
+            if prop not in keys and prop != "extra_fields":
+                assert "null" in spec["type"], (name, prop)
+        if replication_key:
+            assert properties[replication_key]["format"] == "date-time"
