@@ -8,11 +8,12 @@ Timestamps are strings of unix seconds, lists come newest first.
 Data lists (``/data/v1/...``) and delivery usage take ``timeframe[]`` as bracket keys: two
 epoch seconds or one relative duration (``24:hours``); a bare ``timeframe`` key is a 400.
 Their envelope echoes ``timeframe`` and carries ``total_row_count``. Views, errors and
-delivery usage live on the wall clock (the tap closes windows against *now*): views end
-up to 65 minutes before the sandbox was built, a few are still in progress (within the
-last 30 minutes, which a sync must not read), errors are aggregated from the views of the
-requested window, and delivery usage covers closed days only. Delivery usage answers 400
-to a window that starts more than 90 days back or ends less than 12 hours ago.
+delivery usage live on the wall clock (the tap closes windows against *now*), anchored to
+today's UTC midnight: views end up to two hours before it, a few are still in progress
+(ending minutes before each request, which a sync must not read), errors are aggregated
+from the views of the requested window, and delivery usage covers closed days only.
+Delivery usage answers 400 to a window that starts more than 90 days back or ends less
+than 12 hours ago.
 The second token (``VIDEO_ONLY_TOKEN_ID``) lacks the Mux Data permission: every
 ``/data/v1`` path answers it 404, as Mux does.
 """
@@ -75,8 +76,8 @@ USAGE_ASSETS_PER_DAY = 130
 #: Delivery usage: windows within the last 90 days, ending at least 12 hours ago.
 USAGE_MAX_AGE = 90 * DAY
 USAGE_LAG = 12 * HOUR
-#: Views end this long before the sandbox was built, at the latest (final ones).
-FINAL_VIEW_LAG = 65 * 60
+#: The last final view ends this long before today's UTC midnight.
+LAST_FINAL_VIEW = 2 * HOUR
 #: Mux's answer to a token (or plan) without access to a Data resource.
 NOT_ENTITLED = "The requested resource either doesn't exist or you don't have access to it."
 RELATIVE_UNITS = {"minutes": 60, "hours": HOUR, "days": DAY}
@@ -304,24 +305,30 @@ class MuxSandbox(SandboxProvider):
     # -- Mux Data and delivery usage ------------------------------------------------------
 
     def _build_data(self) -> None:
-        """Views, incidents and delivery usage on the wall clock of now (see the module doc)."""
-        built = int(time.time())
-        today = built - built % DAY
-        self.views: list[Record] = []  # {"end": epoch, "row": the list item}
-        last_final = built - FINAL_VIEW_LAG
+        """Views, incidents and delivery usage on the wall clock (see the module doc).
+
+        Anchored to today's UTC midnight, so two sandboxes built the same day serve the
+        same data; only the views still in progress move with the clock.
+        """
+        now = int(time.time())
+        today = now - now % DAY
+        self.views: list[Record] = []  # {"end": epoch, "error_type_id", "row": list item}
+        last_final = today - LAST_FINAL_VIEW
         first_day = today - DATA_DAYS * DAY
-        per_day = VIEWS_PER_DAY * self.scale
-        total = DATA_DAYS * per_day
+        total = DATA_DAYS * VIEWS_PER_DAY * self.scale
         span = last_final - first_day
         for i in range(total):
-            # Evenly from the oldest day up to the last final moment; errors only on views
+            # Evenly from the oldest day up to the last final view; errors only on views
             # at least two days old, so a day closing during a test changes no error count.
             end = first_day + (i + 1) * span // total
             self.views.append(self._view(end, errors=end < today - DAY))
-        for i in range(IN_PROGRESS_VIEWS):
-            self.views.append(self._view(built - 60 * (29 - 7 * i), errors=False))
+        #: Views still being watched: they end minutes before each request (age in s).
+        self.views_in_progress: list[Record] = [
+            {"age": 60 * (29 - 7 * i), "row": self._view(now, errors=False)["row"]}
+            for i in range(IN_PROGRESS_VIEWS)
+        ]
         self.incidents: list[Record] = [
-            self._incident(built - (i + 2) * 7 * HOUR) for i in range(INCIDENTS * self.scale)
+            self._incident(today - (i + 1) * 7 * HOUR) for i in range(INCIDENTS * self.scale)
         ]
         # Delivery usage per closed UTC day (window start -> rows), two days old at least.
         self.usage: dict[int, list[Record]] = {}
@@ -334,17 +341,21 @@ class MuxSandbox(SandboxProvider):
             self.usage[start] = sorted(rows, key=lambda r: -r["delivered_seconds"])
 
     def _advance_data(self) -> None:
-        """Late-arriving views inside the tap's lookback, one view's metrics changed, a new
-        incident and an open one resolved. Wall-clock time does not move with ``advance``,
-        so closed error and usage windows stay as they were."""
+        """Views that arrive late inside the tap's lookback, the newest view read so far
+        changed (its viewer came back: a later ``view_end``, more watch time), a new
+        incident and an open one resolved. Wall-clock time does not move with
+        ``advance``, so closed error and usage windows stay as they were."""
         now = int(time.time())
+        newest = max(self.views, key=lambda v: v["end"])
+        newest["end"] = now - 75 * 60
+        row = newest["row"]
+        row.update(
+            view_end=_iso_ms(newest["end"]),
+            watch_time=(row["watch_time"] or 0) + 45_000,
+            viewer_experience_score=0.99,
+        )
         for minutes in (100, 90, 80, 72):
             self.views.append(self._view(now - minutes * 60, errors=False))
-        recent = [v for v in self.views if now - 2 * HOUR <= v["end"] <= now - 61 * 60]
-        if recent:
-            changed = recent[0]["row"]
-            changed["watch_time"] = (changed["watch_time"] or 0) + 45_000
-            changed["viewer_experience_score"] = 0.99
         self.incidents.append(self._incident(now - 3 * HOUR))
         opened = next((i for i in self.incidents if i["status"] == "open"), None)
         if opened is not None:
@@ -386,8 +397,13 @@ class MuxSandbox(SandboxProvider):
         if isinstance(window, Response):
             return window
         start, end = window
+        now = int(time.time())
+        watching = [
+            {"end": now - v["age"], "row": {**v["row"], "view_end": _iso_ms(now - v["age"])}}
+            for v in self.views_in_progress
+        ]
         # Filtered on view_end, ordered by it (docs/providers/mux.md, "Video views").
-        chosen = [v for v in self.views if start <= v["end"] < end]
+        chosen = [v for v in [*self.views, *watching] if start <= v["end"] < end]
         chosen.sort(key=lambda v: v["end"], reverse=request.arg("order_direction") != "asc")
         paged = self._paged(
             request, [{**v["row"], "total_row_count": len(chosen)} for v in chosen], DEFAULT_LIMIT
@@ -403,7 +419,7 @@ class MuxSandbox(SandboxProvider):
         if isinstance(window, Response):
             return window
         start, end = window
-        views = [v for v in self.views if start <= v["end"] < end and v["end"] <= time.time()]
+        views = [v for v in self.views if start <= v["end"] < end]
         by_type: dict[int, list[Record]] = {}
         for view in views:
             if (type_id := view["error_type_id"]) is not None:
