@@ -5,7 +5,7 @@ Facts and their vendor sources: docs/providers/mux.md, "API facts".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -367,6 +367,13 @@ class VideoDeliveryUsage(DailyWindowedStream):
         return [w for w in super().windows(now, bookmark) if w.start >= reach]
 
 
+def _check_backfill_days(settings: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
+    days = settings.get("backfill_days")
+    if days is None or (isinstance(days, int) and not isinstance(days, bool) and days > 0):
+        return None
+    return "mux.backfill_days must be a positive number of days"
+
+
 def _authenticator(runtime: ProviderRuntime) -> BasicAuthenticator:
     return BasicAuthenticator(
         username=runtime.setting("token_id"), password=runtime.setting("token_secret")
@@ -395,6 +402,7 @@ PROVIDER = Provider(
     ),
     required=("token_id", "token_secret"),
     authenticator=_authenticator,
+    checks=(_check_backfill_days,),
     streams=(
         VideoAssets,
         VideoLiveStreams,

@@ -19,7 +19,7 @@ import requests_mock as rm
 from jsonschema import Draft202012Validator, FormatChecker
 
 from tap_media_apis.core import windows
-from tap_media_apis.core.errors import ProviderAPIError
+from tap_media_apis.core.errors import ConfigError, ProviderAPIError
 from tap_media_apis.core.timestamps import to_rfc3339
 from tap_media_apis.tap import TapMediaApis
 from tests.helpers import sync
@@ -269,6 +269,12 @@ def test_views_start_at_start_date_when_it_is_inside_the_backfill(requests_mock:
     sync(config(start_date=start.isoformat()), select=[VIEWS])
     frames = timeframes(requests_mock, VIEWS_PATH)
     assert frames == [(epoch(start), NOW_S - HOUR)]
+
+
+@pytest.mark.parametrize("days", [0, -3, "7", True])
+def test_backfill_days_must_be_a_positive_integer(days: Any) -> None:
+    with pytest.raises(ConfigError, match=r"mux\.backfill_days must be a positive number"):
+        TapMediaApis(config=config(backfill_days=days), parse_env_config=False)
 
 
 def test_views_backfill_setting_bounds_the_first_sync(requests_mock: rm.Mocker) -> None:
