@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from singer_sdk import typing as th
@@ -280,8 +281,13 @@ class WindowedStream(MuxStream):
     def parse_response(self, response: requests.Response) -> Page:
         records = super().parse_response(response)
         if self.stamps_window and records:
-            # The window the server used, as it echoes it ("Envelopes").
-            start, end = json_body(response)["timeframe"]
+            # The window the server used, as it echoes it ("Envelopes"); the one asked
+            # for should an answer not echo it.
+            body = json_body(response)
+            echoed = body.get("timeframe") if isinstance(body, dict) else None
+            if not (isinstance(echoed, list) and len(echoed) == 2):
+                echoed = parse_qs(urlsplit(response.request.url or "").query)["timeframe[]"]
+            start, end = (int(value) for value in echoed)
             stamp = {"window_start": to_rfc3339(start), "window_end": to_rfc3339(end)}
             for record in records:
                 record.update(stamp)

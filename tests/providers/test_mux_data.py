@@ -327,6 +327,14 @@ def test_errors_window_comes_from_the_answer_not_the_request(requests_mock: rm.M
     assert result.records[ERRORS][0]["window_start"] == to_rfc3339(day - HOUR)
 
 
+def test_errors_without_an_echoed_window_carry_the_requested_one(requests_mock: rm.Mocker) -> None:
+    day = TODAY - DAY
+    requests_mock.get(BASE + ERRORS_PATH, json={"data": [error_row(1087, 1, day + 10)]})
+    result = sync(config(start_date=to_rfc3339(day)), select=[ERRORS])
+    [row] = result.records[ERRORS]
+    assert (row["window_start"], row["window_end"]) == (to_rfc3339(day), to_rfc3339(TODAY))
+
+
 def test_errors_no_request_for_a_day_the_state_closed_even_without_rows(
     requests_mock: rm.Mocker,
 ) -> None:
