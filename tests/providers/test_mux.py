@@ -1,4 +1,7 @@
-"""Mux Video (api-reference.md §1): requests-mock unit tests plus in-process sandbox runs."""
+"""Mux Video (docs/providers/mux.md): requests-mock unit tests plus in-process sandbox runs.
+
+The Mux Data and delivery-usage streams are tested in test_mux_data.py.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +42,12 @@ UPLOADS = "mux_video_uploads"
 VIDEO_KEYS = "mux_video_signing_keys"
 ALL_STREAMS = [ASSETS, LIVE, PLAYBACKS, SYSTEM_KEYS, RESTRICTIONS, VOCABULARIES, UPLOADS]
 ALL_STREAMS.append(VIDEO_KEYS)
+DATA_STREAMS = [
+    "mux_data_video_views",
+    "mux_data_errors",
+    "mux_data_incidents",
+    "mux_video_delivery_usage",
+]
 
 PATHS = {
     ASSETS: "/video/v1/assets",
@@ -80,7 +89,7 @@ def epoch(n: int, offset_hours: int = 0) -> str:
     return str(START_EPOCH + (n + 1) * HOUR + offset_hours * HOUR)
 
 
-# -- realistic payloads (fields from api-reference.md §1.1-§1.8) ------------------------------
+# -- realistic payloads (fields from docs/providers/mux.md, "Field lists") --------------------
 
 
 def playback(prefix: str, n: int, policy: str = "public") -> dict[str, Any]:
@@ -284,9 +293,9 @@ def validate(result: SyncResult, stream: str) -> None:
 
 def test_the_eight_streams_with_the_contract_keys() -> None:
     tap = TapMediaApis(config=make_config(), parse_env_config=False)
-    streams = {name: s for name, s in tap.streams.items() if name.startswith("mux_")}
+    streams = {name: s for name, s in tap.streams.items() if name in ALL_STREAMS}
     assert sorted(streams) == sorted(ALL_STREAMS)
-    assert PROVIDER.stream_names == ALL_STREAMS
+    assert PROVIDER.stream_names == ALL_STREAMS + DATA_STREAMS
     assert PROVIDER.probe_stream.__dict__["name"] == ASSETS
     for name, stream in streams.items():
         assert list(stream.primary_keys) == ["id"], name
@@ -381,7 +390,7 @@ def test_every_stream_every_record_valid_keys_unique_and_timestamps_converted(
     requests_mock: rm.Mocker,
 ) -> None:
     data = serve_all(requests_mock, dict.fromkeys(PATHS, 120) | {ASSETS: 150})
-    result = sync(make_config(start_date=None))
+    result = sync(make_config(start_date=None), select=ALL_STREAMS)
     for stream in ALL_STREAMS:
         records = result.records[stream]
         assert records, stream
@@ -405,7 +414,7 @@ def test_every_stream_every_record_valid_keys_unique_and_timestamps_converted(
 
 def test_basic_auth_user_agent_and_limit_on_every_request(requests_mock: rm.Mocker) -> None:
     serve_all(requests_mock, dict.fromkeys(PATHS, 101))
-    sync(make_config())
+    sync(make_config(), select=ALL_STREAMS)
     assert requests_mock.call_count == 2 * len(PATHS)
     for request in requests_mock.request_history:
         assert request.headers["Authorization"] == BASIC
@@ -419,7 +428,7 @@ def test_records_before_start_date_are_not_emitted(requests_mock: rm.Mocker, str
     factory = FACTORIES[stream]
     rows = [factory(n) for n in range(6)]
     for n, row in enumerate(rows):
-        # Old and new records mixed, as no sort order is documented (§1 Pagination).
+        # Old and new records mixed: no sort order is documented (docs/providers/mux.md).
         row["created_at"] = before if n % 2 else after
         if "updated_at" in row:
             row["updated_at"] = row["created_at"]
@@ -600,9 +609,9 @@ def test_a_401_is_one_line_naming_stream_and_mux_message(requests_mock: rm.Mocke
 def test_sandbox_full_sync_matches_expected_counts_then_incremental_after_advance() -> None:
     with run_sandbox(["mux"]) as sandbox:
         config = sandbox.tap_config()
-        first = sync(config)
-        expected = sandbox.expected_counts()
-        assert sorted(expected) == sorted(ALL_STREAMS)
+        first = sync(config, select=ALL_STREAMS)
+        expected = {s: n for s, n in sandbox.expected_counts().items() if s in ALL_STREAMS}
+        assert sorted(sandbox.expected_counts()) == sorted(ALL_STREAMS + DATA_STREAMS)
         assert {s: len({r["id"] for r in first.records[s]}) for s in expected} == expected
         assert {s: len(first.records[s]) for s in expected} == expected
         # Several pages per list, one list ending on a full page, few requests.
@@ -616,8 +625,8 @@ def test_sandbox_full_sync_matches_expected_counts_then_incremental_after_advanc
         assert not [secret for secret in sandbox.secrets() if secret in dumped]
 
         sandbox.advance()
-        second = sync(config, state=first.final_state)
-        after = sandbox.expected_counts()
+        second = sync(config, state=first.final_state, select=ALL_STREAMS)
+        after = {s: n for s, n in sandbox.expected_counts().items() if s in ALL_STREAMS}
         merged = {
             s: len({r["id"] for r in first.records[s]} | {r["id"] for r in second.records[s]})
             for s in after

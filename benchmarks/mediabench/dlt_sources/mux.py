@@ -1,4 +1,4 @@
-"""Mux Video in dlt (api-reference.md §1): Basic auth, ``limit`` 100, ``page`` or cursor.
+"""Mux Video in dlt (docs/providers/mux.md, "API facts"): Basic auth, ``limit`` 100, cursor.
 
 Fixes to the original config: ``limit`` 100 (its 50 doubles the requests), assets by
 cursor (``next_cursor``, null at the end), a short page ends the other lists, and
