@@ -183,7 +183,9 @@ class SideBySide:
             if self._config.get(name) is not None
         }
         own = {k: v for k, v in account.settings.items() if k not in PARENT_SETTINGS}
-        return {**shared, **own, ACCOUNT_NAME_SETTING: account.name}
+        if account.listed:
+            own[ACCOUNT_NAME_SETTING] = account.name
+        return {**shared, **own}
 
     def _pass_output(self, child: Child) -> None:
         assert child.process is not None

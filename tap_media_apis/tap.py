@@ -11,7 +11,13 @@ from singer_sdk import Stream, Tap
 from singer_sdk.helpers.capabilities import TapCapabilities
 from typing_extensions import override
 
-from tap_media_apis.core.accounts import Account, accounts_of, select
+from tap_media_apis.core.accounts import (
+    ACCOUNT_NAME_SETTING,
+    ACCOUNTS,
+    Account,
+    accounts_of,
+    select,
+)
 from tap_media_apis.core.errors import ConfigError, ProviderFailures, TapMediaApisError
 from tap_media_apis.core.provider import Provider, ProviderRuntime
 from tap_media_apis.core.settings import (
@@ -63,6 +69,12 @@ class TapMediaApis(Tap):
         block = self.config if self.flat_provider is not None else self.config.get(provider.name)
         return accounts_of(provider, block or {})
 
+    def names_accounts(self, provider: Provider) -> bool:
+        """Whether this config lists accounts for the provider (then keys may name them)."""
+        block = self.config if self.flat_provider is not None else self.config.get(provider.name)
+        block = block or {}
+        return isinstance(block.get(ACCOUNTS), list) or ACCOUNT_NAME_SETTING in block
+
     def selected_accounts(self) -> list[Account]:
         """The accounts this run syncs: all, or those the ``partitions`` setting names."""
         accounts = [a for p in self.providers for a in self.accounts_of(p)]
@@ -72,9 +84,9 @@ class TapMediaApis(Tap):
         with self._runtime_lock:
             if provider_name not in self._runtimes:
                 provider = next(p for p in self.offered() if p.name == provider_name)
-                self._runtimes[provider_name] = ProviderRuntime(
-                    provider, self.provider_config(provider), self.config
-                )
+                runtime = ProviderRuntime(provider, self.provider_config(provider), self.config)
+                runtime.names_accounts = self.names_accounts(provider)
+                self._runtimes[provider_name] = runtime
             return self._runtimes[provider_name]
 
     @classmethod

@@ -67,9 +67,14 @@ def sync(
     return result
 
 
+#: Columns the core adds to every record, with the values they take in a plain config.
+CORE_COLUMNS = {"extra_fields": None, "account": "default"}
+
+
 def declared(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Records without an empty ``extra_fields`` (for comparing with API payloads)."""
+    """Records without the core's columns at their plain values (an empty ``extra_fields``,
+    the ``default`` account): what is left compares with an API payload."""
     return [
-        {k: v for k, v in record.items() if not (k == "extra_fields" and v is None)}
+        {k: v for k, v in record.items() if not (k in CORE_COLUMNS and CORE_COLUMNS[k] == v)}
         for record in records
     ]

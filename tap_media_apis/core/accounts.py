@@ -20,7 +20,7 @@ ACCOUNTS = "accounts"
 ACCOUNT_COLUMN = "account"
 ACCOUNT_NAME_SETTING = "account_name"
 ACCOUNT_SCHEMA: dict[str, Any] = {
-    "type": "string",
+    "type": ["string", "null"],
     "description": "The name of the account the record comes from ('default' without accounts).",
 }
 
@@ -32,6 +32,8 @@ class Account:
     provider: Provider
     name: str
     settings: Mapping[str, Any]
+    #: An entry of an ``accounts`` list (not the block itself as ``default``).
+    listed: bool = False
 
     @property
     def key(self) -> str:
@@ -59,6 +61,7 @@ def accounts_of(provider: Provider, block: Mapping[str, Any]) -> list[Account]:
             provider,
             str(entry.get("name")),
             {**shared, **{k: v for k, v in entry.items() if k != "name"}},
+            listed=True,
         )
         for entry in entries
         if isinstance(entry, Mapping)

@@ -105,7 +105,9 @@ class StreamBase(RESTStream[Any]):
         unique = self.ids_unique_across_accounts
         if unique is None:
             unique = runtime.provider.ids_unique_across_accounts
-        if not unique and ACCOUNT_COLUMN not in self.primary_keys:
+        # Only a config that names its accounts changes a key: one account keeps the
+        # contract's keys (and every table loaded before accounts existed).
+        if not unique and runtime.names_accounts and ACCOUNT_COLUMN not in self.primary_keys:
             self.primary_keys = [ACCOUNT_COLUMN, *self.primary_keys]
         self._sessions = threading.local()
         runtime.register(self)

@@ -207,6 +207,9 @@ class ProviderRuntime:
         """The account this runtime reads (the ``account`` column of its records)."""
         return str(self.tap_config.get("account_name") or "default")
 
+    #: Set by the tap when the config lists accounts (or names this one's account).
+    names_accounts: bool = False
+
     @property
     def authenticator(self) -> RequestAuth:
         with self._lock:

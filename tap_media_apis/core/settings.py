@@ -50,7 +50,6 @@ def flat_config_schema(provider: Provider) -> dict[str, Any]:
     account_name = th.Property(
         "account_name",
         th.StringType,
-        default="default",
         description=(
             "The value of every record's account column when this config is one account "
             "(tap-media-apis sets it for each entry of accounts)."

@@ -51,7 +51,12 @@ def test_records_are_pruned_to_the_schema_and_timestamps_normalised(
 ) -> None:
     pages(requests_mock, ITEMS, [{"id": "a", "updated_at": "2024-06-01T10:00:00+02:00"}])
     record = sync(fake_config(), select=items_only()).records["fake_items"][0]
-    assert record == {"id": "a", "updated_at": "2024-06-01T08:00:00.000000Z", "extra_fields": None}
+    assert record == {
+        "id": "a",
+        "updated_at": "2024-06-01T08:00:00.000000Z",
+        "extra_fields": None,
+        "account": "default",
+    }
 
 
 def test_fields_the_schema_does_not_declare_are_kept_in_extra_fields(
@@ -70,7 +75,7 @@ def test_keep_extra_fields_false_drops_undeclared_fields(requests_mock: rm.Mocke
     pages(requests_mock, ITEMS, [{"id": "a", "text": "t", "added_later": 1}])
     config = {**fake_config(), "keep_extra_fields": False}
     record = sync(config, select=items_only()).records["fake_items"][0]
-    assert record == {"id": "a", "text": "t", "updated_at": None}
+    assert record == {"id": "a", "text": "t", "updated_at": None, "account": "default"}
 
 
 def test_client_side_incremental_keeps_records_at_or_after_the_bookmark(
@@ -281,7 +286,7 @@ def test_deselected_properties_are_left_out(requests_mock: rm.Mocker) -> None:
     result = sync(fake_config(), catalog=catalog_selecting("fake_items", deselected=("text",)))
     records = result.records["fake_items"]
     assert [r["id"] for r in records] == ["i1", "i2", "i3"]
-    assert all(set(r) == {"id", "updated_at", "extra_fields"} for r in records)
+    assert all(set(r) == {"id", "updated_at", "extra_fields", "account"} for r in records)
 
 
 def test_every_property_selected_keeps_every_property(requests_mock: rm.Mocker) -> None:
@@ -293,6 +298,7 @@ def test_every_property_selected_keeps_every_property(requests_mock: rm.Mocker) 
             "updated_at": "2024-06-01T00:00:00.000000Z",
             "text": "item 1",
             "extra_fields": {"unknown": 1},
+            "account": "default",
         }
     ]
 

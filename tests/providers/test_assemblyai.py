@@ -418,6 +418,7 @@ def test_children_are_fetched_only_for_completed_transcripts(
     assert isinstance(sentences[0]["words"], list)
     assert len(sentences[0]["words"]) == 2
     assert set(sentences[0]) == {
+        "account",
         "extra_fields",
         "transcript_id",
         "sentence_index",

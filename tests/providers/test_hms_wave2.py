@@ -284,6 +284,7 @@ def test_session_peers_of_active_and_ended_sessions_without_requests(m: rm.Mocke
     # Ended session: both timestamps, normalised.
     ended = records["a24687bb-de68-4276-9758-e1efa5e7e4d8"]
     assert ended.pop("extra_fields", None) is None
+    assert ended.pop("account") == "default"
     assert ended == {
         "session_id": "631a0fa23e3d9fdb00832596",
         "id": "a24687bb-de68-4276-9758-e1efa5e7e4d8",
