@@ -223,23 +223,23 @@ def test_licenses_follow_media_types(requests_mock: rm.Mocker) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "status", "stream", "scope"),
+    ("refused", "stream", "scope"),
     [
-        ("/v2/images/licenses", 403, LICENSES, "licenses.view"),
-        ("/v2/images/licenses", 401, LICENSES, "licenses.view"),
-        ("/v2/user/subscriptions", 401, SUBSCRIPTIONS, "purchases.view"),
-        ("/v2/user/subscriptions", 403, SUBSCRIPTIONS, "purchases.view"),
-        ("/v2/images/collections", 403, COLLECTIONS, "collections.view"),
+        (("/v2/images/licenses", 403), LICENSES, "licenses.view"),
+        (("/v2/images/licenses", 401), LICENSES, "licenses.view"),
+        (("/v2/user/subscriptions", 401), SUBSCRIPTIONS, "purchases.view"),
+        (("/v2/user/subscriptions", 403), SUBSCRIPTIONS, "purchases.view"),
+        (("/v2/images/collections", 403), COLLECTIONS, "collections.view"),
     ],
 )
 def test_a_missing_scope_skips_the_stream_with_one_warning(
     requests_mock: rm.Mocker,
     caplog: pytest.LogCaptureFixture,
-    path: str,
-    status: int,
+    refused: tuple[str, int],
     stream: str,
     scope: str,
 ) -> None:
+    path, status = refused
     serve_basics(requests_mock)
     refusal = (status, {"message": "You do not have access to this route"})
     serve_new(requests_mock, **{path: refusal})
