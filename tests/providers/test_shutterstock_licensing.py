@@ -80,6 +80,17 @@ def paged(rows: list[dict[str, Any]], *, total: bool = True) -> Any:
     return respond
 
 
+def first_page(body: dict[str, Any]) -> Any:
+    """A vendor example as page 1, then an empty page (the examples echo small per_page)."""
+
+    def respond(request: Any, context: Any) -> dict[str, Any]:
+        if query_of(request).get("page", ["1"]) == ["1"]:
+            return body
+        return {**body, "data": [], "page": int(query_of(request)["page"][0])}
+
+    return respond
+
+
 def license_rows(media: str, count: int, *, day: int = 1) -> list[dict[str, Any]]:
     key = SINGULAR[media]
     return [
@@ -180,7 +191,7 @@ def test_licenses_send_the_bookmark_of_each_media_type_as_start_date(
     serve_new(requests_mock)
     first = sync(config, select=[LICENSES])
     assert {query_of(r)["start_date"][0] for r in requests_mock.request_history} == {
-        "2025-01-01T00:00:00.000000Z"
+        "2025-01-01T00:00:00.000Z"  # milliseconds, as the vendor's SDK sends dates
     }
 
     requests_mock.reset_mock()
@@ -196,9 +207,9 @@ def test_licenses_send_the_bookmark_of_each_media_type_as_start_date(
     # Each partition resumes from its own last license of the first run (3 images,
     # 2 videos, 1 audio, one minute apart from 04:00 UTC).
     assert sent == {
-        "images": "2025-03-01T04:02:00.000000Z",
-        "videos": "2025-03-01T04:01:00.000000Z",
-        "audio": "2025-03-01T04:00:00.000000Z",
+        "images": "2025-03-01T04:02:00.000Z",
+        "videos": "2025-03-01T04:01:00.000Z",
+        "audio": "2025-03-01T04:00:00.000Z",
     }
     assert len(second.records[LICENSES]) == 6
     assert "2025-03-07T04:01:00.000000Z" in json.dumps(second.final_state)
@@ -340,7 +351,7 @@ def test_items_are_read_again_only_for_changed_collections(requests_mock: rm.Moc
         collection("10", 2, "2025-03-01T10:00:00-04:00"),
         collection("11", 3, "2025-03-01T11:00:00-04:00"),
         collection("12", 0, "2025-03-01T12:00:00-04:00"),  # empty: no request at all
-        collection("13", 1, None, "2025-03-01T09:00:00-04:00"),  # updated_time only
+        collection("13", 1, None, "2025-03-01T09:00:00-04:00"),  # no items time: always read
         collection("14", 1, None),  # no time at all: always read
     ]
     serve_collections(requests_mock, before, {"10": 2, "11": 3, "13": 1, "14": 1})
@@ -364,12 +375,13 @@ def test_items_are_read_again_only_for_changed_collections(requests_mock: rm.Moc
     assert len(second.records[COLLECTIONS]) == 6
     assert sorted({r["collection_id"] for r in second.records[ITEMS]}) == ["11", "13", "14", "15"]
 
-    # Nothing changed: only the collection without times is read.
+    # Nothing changed: only the collections without an items time are read.
     requests_mock.reset_mock()
     serve_collections(requests_mock, after, {"10": 2, "11": 4, "13": 1, "14": 1, "15": 2})
     sync(make_config(media_types=["images"]), state=second.final_state, select=[COLLECTIONS, ITEMS])
-    assert [p for p in paths(requests_mock) if p.endswith("/items")] == [
-        "/v2/images/collections/14/items"
+    assert sorted(p for p in paths(requests_mock) if p.endswith("/items")) == [
+        "/v2/images/collections/13/items",
+        "/v2/images/collections/14/items",
     ]
 
 
@@ -447,25 +459,21 @@ def documented_paths(value: Any, prefix: str = "") -> set[str]:
 
 def test_vendor_payloads_arrive_whole_and_valid(requests_mock: rm.Mocker) -> None:
     serve_basics(requests_mock)
-    serve_new(
-        requests_mock,
-        **{
-            "/v2/images/licenses": vendor.IMAGE_LICENSES,
-            "/v2/videos/licenses": vendor.VIDEO_LICENSES,
-            "/v2/audio/licenses": vendor.AUDIO_LICENSES,
-            "/v2/images/collections": vendor.IMAGE_COLLECTIONS,
-            "/v2/videos/collections": vendor.VIDEO_COLLECTIONS,
-        },
-    )
-    for media in ("images", "videos"):
-        requests_mock.get(f"{BASE}/v2/{media}/categories", json=vendor.CATEGORIES)
-    requests_mock.get(f"{BASE}/v2/images/search", json=vendor.IMAGE_SEARCH)
-    requests_mock.get(f"{BASE}/v2/videos/search", json=vendor.VIDEO_SEARCH)
-    requests_mock.get(f"{BASE}/v2/audio/search", json=vendor.AUDIO_SEARCH)
-    requests_mock.get(f"{BASE}/v2/images/collections/293542904/items", json=vendor.COLLECTION_ITEMS)
-    requests_mock.get(
-        f"{BASE}/v2/videos/collections/5747957/items", json=vendor.VIDEO_COLLECTION_ITEMS
-    )
+    bodies = {
+        "/v2/images/licenses": vendor.IMAGE_LICENSES,
+        "/v2/videos/licenses": vendor.VIDEO_LICENSES,
+        "/v2/audio/licenses": vendor.AUDIO_LICENSES,
+        "/v2/images/collections": vendor.IMAGE_COLLECTIONS,
+        "/v2/videos/collections": vendor.VIDEO_COLLECTIONS,
+        "/v2/images/categories": vendor.CATEGORIES,
+        "/v2/videos/categories": vendor.CATEGORIES,
+        "/v2/images/search": vendor.IMAGE_SEARCH,
+        "/v2/videos/search": vendor.VIDEO_SEARCH,
+        "/v2/audio/search": vendor.AUDIO_SEARCH,
+        "/v2/images/collections/293542904/items": vendor.COLLECTION_ITEMS,
+        "/v2/videos/collections/5747957/items": vendor.VIDEO_COLLECTION_ITEMS,
+    }
+    serve_new(requests_mock, **{path: first_page(body) for path, body in bodies.items()})
 
     result = sync(make_config())
 
@@ -502,7 +510,7 @@ def test_sandbox_full_then_incremental_sync() -> None:
 
         sandbox.advance()
         again = sync(config, state=full.final_state)
-        new_requests = sandbox.requests[first_requests:]
+        new_requests = list(sandbox.requests)[first_requests:]
         # Licenses: only the new ones plus the last one of each media type (inclusive filter).
         assert len(again.records[LICENSES]) == 40 + 3
         # Items: only the collections that changed (two edited, one renamed, one new) and
