@@ -307,7 +307,7 @@ class ShutterstockSandbox(SandboxProvider):
         duration = rnd.randint(95, 240)
         base = f"{AUDIO_CDN}/{media_id}"
         submitted = datetime(2025, 1, 2, 9, tzinfo=timezone.utc) + timedelta(hours=7 * n)
-        # Published times carry an offset (§3.4); the tap normalises them to UTC.
+        # Published times carry an offset ("Timestamps"); the tap normalises them to UTC.
         published = (submitted + timedelta(days=3)).astimezone(timezone(timedelta(hours=-4)))
         instrumental = rnd.random() < 0.8
         hit.update(
@@ -509,7 +509,7 @@ class ShutterstockSandbox(SandboxProvider):
             route("GET", "/v2/(images|videos|audio)/collections", self._collections),
             route("GET", "/v2/(images|videos|audio)/collections/([^/]+)/items", self._items),
             route("GET", "/v2/audio/(genres|instruments|moods)", self._taxonomy),
-            # Audio has genres, instruments and moods but no categories (§3 "Real paths").
+            # Audio has genres, instruments and moods but no categories ("Categories and user").
             route("GET", "/v2/audio/categories", lambda r, m: _error(404, "Not Found")),
         ]
 
