@@ -217,7 +217,7 @@ class MediaLicenses(MediaStream):
     fixed_params: ClassVar[Mapping[str, Any]] = {"sort": "oldest"}
     # A bookmark per media type: a media type added to media_types later starts from
     # start_date, not from the others' bookmark.
-    state_partitioning_keys: ClassVar[list[str] | None] = ["media_path"]
+    state_partitioning_keys: ClassVar[list[str] | None] = ["media_type"]
 
     @property
     @override
