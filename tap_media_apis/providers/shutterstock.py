@@ -17,7 +17,7 @@ from typing_extensions import override
 
 from tap_media_apis.core.answers import Entitlement
 from tap_media_apis.core.decode import json_body
-from tap_media_apis.core.errors import ProviderAPIError
+from tap_media_apis.core.errors import ProviderAPIError, redact_url
 from tap_media_apis.core.paging import NO_PAGING, PageNumberLimitPaginator, Paging, RecordsOf
 from tap_media_apis.core.partitions import PartitionsOver, from_setting
 from tap_media_apis.core.provider import Provider, ProviderRuntime
@@ -354,7 +354,8 @@ class AudioTaxonomies(ShutterstockStream):
         names = body.get("data") if isinstance(body, dict) else None
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ProviderAPIError(
-                f"{self.log_prefix}: expected a list of strings in 'data' from {self.path}"
+                f"{self.log_prefix}: expected a list of strings in 'data' from "
+                f"{redact_url(response.url)}"
             )
         return [{"name": name} for name in names]
 

@@ -65,8 +65,8 @@ LICENSE_PER_PAGE = {"images": (0, 200), "videos": (1, 200), "audio": (1, 200)}
 LICENSE_EPOCH = datetime(2025, 1, 6, 9, tzinfo=timezone.utc)
 #: Items per collection, per media path (collection ids are unique per media type only).
 COLLECTION_ITEMS = {
-    "images": (320, 48, 12, 0, 7, 150, 3, 25, 9, 60, 1, 2),
-    "videos": (20, 5, 0, 11),
+    "images": (320, 48, 12, 0, 7, 150, 3, 25, 9, 60, 1, 2, 4, 6, 2, 8, 5, 3, 9, 1, 7, 11, 2, 3),
+    "videos": (20, 5, 0, 11, 3, 4),
     "audio": (6, 14, 2),
 }
 COLLECTION_PER_PAGE_MAX = 150

@@ -548,9 +548,9 @@ def test_sandbox_full_sync_matches_expected_counts() -> None:
         assert len({(r["media_type"], r["id"]) for r in search}) == len(search)
         assert len({r["id"] for r in search}) < len(search)  # ids repeat across media types
         # 2 category lists, 3 + 2 + 1 search pages, 1 user; licenses 3 + 1 + 1 pages,
-        # 1 subscription list, 3 collection lists, 19 item lists (3 pages for the largest,
+        # 1 subscription list, 3 collection lists, 33 item lists (3 pages for the largest,
         # none for the two empty collections), 3 taxonomies: nothing more.
-        assert len(sandbox.requests) == 9 + 5 + 1 + 3 + 19 + 3
+        assert len(sandbox.requests) == 9 + 5 + 1 + 3 + 33 + 3
         assert {entry["status"] for entry in sandbox.requests} == {200}
         for name, rows in result.records.items():
             validator = Draft202012Validator(result.schemas[name], format_checker=FormatChecker())
