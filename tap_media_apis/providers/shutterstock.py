@@ -296,37 +296,49 @@ class MediaCollectionItems(ShutterstockStream):
     entitlement = needs_scope("collections.view")
     paging = Paging(TotalCountPaginator)
     timestamp_fields = ("added_time",)
-    #: State key: "<media_type>/<collection id>" -> the collection's ``changed_at`` read.
-    READ_KEY = "collections_read"
+    #: State: per media type, the latest collection change time seen by the last full run.
+    MARKS = "changed_since"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: This run's latest change time per media type, written to state at the end.
+        self._latest: dict[str, str] = {}
 
     @property
     @override
     def page_size(self) -> int:
         return COLLECTIONS_PAGE_SIZE
 
-    def _read(self) -> dict[str, Any]:
-        state = self.get_context_state(None)
-        read = state.get(self.READ_KEY)
-        if not isinstance(read, dict):
-            read = state[self.READ_KEY] = {}
-        return read
+    def _marks(self) -> dict[str, Any]:
+        marks = self.get_context_state(None).get(self.MARKS)
+        return marks if isinstance(marks, dict) else {}
 
     @override
     def applies_to(self, context: Context) -> bool:
         if context.get("total_item_count") == 0:
             return False  # an empty collection: nothing to ask for
         changed_at = context.get("changed_at")
-        key = f"{context['media_type']}/{context['collection_id']}"
-        # No items time shown (older audio collections): the tap cannot tell, so it reads.
-        return changed_at is None or self._read().get(key) != changed_at
+        mark = self._marks().get(context["media_type"])
+        # No items time (older audio collections): a change cannot show, so read. At the
+        # mark too: a change in the same second as the last run's latest must not be lost.
+        return changed_at is None or mark is None or changed_at >= mark
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         yield from super().get_records(context)
-        if context and context.get("changed_at") and self._not_entitled is None:
-            self._read()[f"{context['media_type']}/{context['collection_id']}"] = context[
-                "changed_at"
-            ]
+        changed_at = context.get("changed_at") if context else None
+        if context and changed_at:
+            media_type = context["media_type"]
+            self._latest[media_type] = max(self._latest.get(media_type, ""), changed_at)
+
+    @override
+    def finalize_state_progress_markers(self, state: dict[str, Any] | None = None) -> None:
+        # The marks move only once every collection of the run was handled: collections
+        # come in no time order, so a mark written midway could skip one after a crash.
+        if not state and self._latest and self._not_entitled is None:
+            self.get_context_state(None)[self.MARKS] = {**self._marks(), **self._latest}
+            self._latest = {}
+        super().finalize_state_progress_markers(state)
 
     @override
     def add_context(self, record: dict[str, Any], context: Context | None) -> None:

@@ -375,14 +375,19 @@ def test_items_are_read_again_only_for_changed_collections(requests_mock: rm.Moc
     assert len(second.records[COLLECTIONS]) == 6
     assert sorted({r["collection_id"] for r in second.records[ITEMS]}) == ["11", "13", "14", "15"]
 
-    # Nothing changed: only the collections without an items time are read.
+    # Nothing changed: only the collections without an items time, and the latest changed
+    # one (at the mark: a change in the same second is not lost).
     requests_mock.reset_mock()
     serve_collections(requests_mock, after, {"10": 2, "11": 4, "13": 1, "14": 1, "15": 2})
     sync(make_config(media_types=["images"]), state=second.final_state, select=[COLLECTIONS, ITEMS])
     assert sorted(p for p in paths(requests_mock) if p.endswith("/items")) == [
         "/v2/images/collections/13/items",
         "/v2/images/collections/14/items",
+        "/v2/images/collections/15/items",
     ]
+    assert '"changed_since": {"image": "2025-03-02T14:00:00.000000Z"}' in json.dumps(
+        second.final_state
+    )
 
 
 def test_item_key_takes_the_collection_media_type(requests_mock: rm.Mocker) -> None:
@@ -513,10 +518,11 @@ def test_sandbox_full_then_incremental_sync() -> None:
         new_requests = list(sandbox.requests)[first_requests:]
         # Licenses: only the new ones plus the last one of each media type (inclusive filter).
         assert len(again.records[LICENSES]) == 40 + 3
-        # Items: only the collections that changed (two edited, one renamed, one new) and
-        # the audio collections, which show no items time.
+        # Items: only the collections that changed (two edited, one renamed, one new), the
+        # audio collections, which show no items time, and the latest changed image and
+        # video collection of the first run (at the mark).
         changed = {r["collection_id"] for r in again.records[ITEMS]}
-        assert len(changed) == 4 + 3
+        assert len(changed) == 4 + 3 + 2
         assert len(again.records[COLLECTIONS]) == sandbox.expected_counts()[COLLECTIONS]
         assert {entry["status"] for entry in new_requests} == {200}
 
