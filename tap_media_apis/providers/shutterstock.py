@@ -99,8 +99,22 @@ def needs_scope(scope: str) -> Entitlement:
 
 class ShutterstockStream(ProviderStream):
     provider_name = "shutterstock"
-    #: The OAuth scope the stream's endpoint needs beyond a user token (None: no scope).
+    #: The OAuth scope the stream's endpoint needs beyond a user token (None: no scope);
+    #: without it the stream is skipped with one warning.
     scope: ClassVar[str | None] = None
+    #: The list's own largest ``per_page`` (None: the provider's ``page_size`` setting).
+    max_page_size: ClassVar[int | None] = None
+
+    @override
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.scope and "entitlement" not in cls.__dict__:
+            cls.entitlement = needs_scope(cls.scope)
+
+    @property
+    @override
+    def page_size(self) -> int:
+        return self.max_page_size or super().page_size
 
 
 def media_partitions(paths: Any) -> PartitionsOver:
@@ -124,6 +138,13 @@ class MediaStream(ShutterstockStream):
             record["media_type"] = context["media_type"]
 
 
+class MediaTypeList(MediaStream):
+    """A paged list per media type in ``shutterstock.media_types``."""
+
+    partitions_over = media_partitions(from_setting("media_types", DEFAULT_MEDIA_TYPES))
+    paging = Paging(TotalCountPaginator)
+
+
 class MediaCategories(MediaStream):
     """https://api-reference.shutterstock.com/#images-list-image-categories"""
 
@@ -134,7 +155,7 @@ class MediaCategories(MediaStream):
     paging = NO_PAGING  # no paging parameters ("Pagination")
 
 
-class MediaSearch(MediaStream):
+class MediaSearch(MediaTypeList):
     """https://api-reference.shutterstock.com/#images-search-images"""
 
     name = "shutterstock_media_search"
@@ -142,8 +163,6 @@ class MediaSearch(MediaStream):
     # Audio times carry UTC offsets ("2016-08-16T14:30:03-04:00", "Timestamps"); added_date
     # is a plain date and stays one. No replication key: search hits are not a change feed.
     timestamp_fields = ("published_time", "updated_time", "submitted_time", "deleted_time")
-    partitions_over = media_partitions(from_setting("media_types", DEFAULT_MEDIA_TYPES))
-    paging = Paging(TotalCountPaginator)
 
     @override
     @classmethod
@@ -200,7 +219,7 @@ class User(ShutterstockStream):
             )
 
 
-class MediaLicenses(MediaStream):
+class MediaLicenses(MediaTypeList):
     """https://api-reference.shutterstock.com/#images-list-image-licenses
 
     Server-side incremental: ``start_date`` is the partition's bookmark, oldest first
@@ -211,18 +230,11 @@ class MediaLicenses(MediaStream):
     path = "/v2/{media_path}/licenses"
     replication_key = "download_time"
     scope = "licenses.view"
-    entitlement = needs_scope("licenses.view")
-    partitions_over = media_partitions(from_setting("media_types", DEFAULT_MEDIA_TYPES))
-    paging = Paging(TotalCountPaginator)
+    max_page_size = LICENSES_PAGE_SIZE
     fixed_params: ClassVar[Mapping[str, Any]] = {"sort": "oldest"}
     # A bookmark per media type: a media type added to media_types later starts from
     # start_date, not from the others' bookmark.
     state_partitioning_keys: ClassVar[list[str] | None] = ["media_type"]
-
-    @property
-    @override
-    def page_size(self) -> int:
-        return LICENSES_PAGE_SIZE
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
@@ -245,26 +257,18 @@ class UserSubscriptions(ShutterstockStream):
     path = "/v2/user/subscriptions"
     primary_keys = ["id"]
     scope = "purchases.view"
-    entitlement = needs_scope("purchases.view")
     paging = Paging(UnaskedPagePaginator)
     timestamp_fields = ("expiration_time",)
 
 
-class MediaCollections(MediaStream):
+class MediaCollections(MediaTypeList):
     """https://api-reference.shutterstock.com/#images-list-image-collections"""
 
     name = "shutterstock_media_collections"
     path = "/v2/{media_path}/collections"
     scope = "collections.view"
-    entitlement = needs_scope("collections.view")
-    partitions_over = media_partitions(from_setting("media_types", DEFAULT_MEDIA_TYPES))
-    paging = Paging(TotalCountPaginator)
+    max_page_size = COLLECTIONS_PAGE_SIZE
     timestamp_fields = ("created_time", "updated_time", "items_updated_time")
-
-    @property
-    @override
-    def page_size(self) -> int:
-        return COLLECTIONS_PAGE_SIZE
 
     @override
     def get_child_context(self, record: dict[str, Any], context: Context | None) -> dict[str, Any]:
@@ -293,7 +297,7 @@ class MediaCollectionItems(ShutterstockStream):
     primary_keys = ["media_type", "collection_id", "id"]
     parent_stream_type = MediaCollections
     scope = "collections.view"
-    entitlement = needs_scope("collections.view")
+    max_page_size = COLLECTIONS_PAGE_SIZE
     paging = Paging(TotalCountPaginator)
     timestamp_fields = ("added_time",)
     #: State: per media type, the latest collection change time seen by the last full run.
@@ -303,11 +307,6 @@ class MediaCollectionItems(ShutterstockStream):
         super().__init__(*args, **kwargs)
         #: This run's latest change time per media type, written to state at the end.
         self._latest: dict[str, str] = {}
-
-    @property
-    @override
-    def page_size(self) -> int:
-        return COLLECTIONS_PAGE_SIZE
 
     def _marks(self) -> dict[str, Any]:
         marks = self.get_context_state(None).get(self.MARKS)

@@ -602,13 +602,10 @@ class ShutterstockSandbox(SandboxProvider):
         if refusal := _missing_scope(request, "licenses.view", 403):
             return refusal
         media = match.group(1)
-        page = request.int_arg("page", 1)
-        per_page = request.int_arg("per_page", DEFAULT_PER_PAGE)
-        low, high = LICENSE_PER_PAGE[media]
-        if page < 1:
-            return _invalid("page", "page must be >= 1")
-        if not low <= per_page <= high:
-            return _invalid("per_page", f"per_page must be between {low} and {high}")
+        paging = _paging(request, DEFAULT_PER_PAGE, LICENSE_PER_PAGE[media])
+        if isinstance(paging, Response):
+            return paging
+        page, per_page = paging
         sort = request.arg("sort", "newest")
         if sort not in ("newest", "oldest"):
             return _invalid("sort", "sort must be one of newest, oldest")
@@ -636,10 +633,10 @@ class ShutterstockSandbox(SandboxProvider):
         if refusal := _missing_scope(request, "collections.view", 403):
             return refusal
         media = match.group(1)
-        page = request.int_arg("page", 1)
-        per_page = request.int_arg("per_page", COLLECTION_PER_PAGE_DEFAULT)
-        if page < 1 or not 1 <= per_page <= COLLECTION_PER_PAGE_MAX:
-            return _invalid("per_page", f"per_page must be between 1 and {COLLECTION_PER_PAGE_MAX}")
+        paging = _paging(request, COLLECTION_PER_PAGE_DEFAULT, (1, COLLECTION_PER_PAGE_MAX))
+        if isinstance(paging, Response):
+            return paging
+        page, per_page = paging
         rows = self.collections[media]
         chosen = [dict(row) for row in rows[(page - 1) * per_page : page * per_page]]
         embed = set(request.args("embed"))
@@ -659,10 +656,10 @@ class ShutterstockSandbox(SandboxProvider):
         items = self.collection_items.get((media, collection_id))
         if items is None:
             return _error(404, "Collection not found")
-        page = request.int_arg("page", 1)
-        per_page = request.int_arg("per_page", COLLECTION_PER_PAGE_DEFAULT)
-        if page < 1 or not 1 <= per_page <= COLLECTION_PER_PAGE_MAX:
-            return _invalid("per_page", f"per_page must be between 1 and {COLLECTION_PER_PAGE_MAX}")
+        paging = _paging(request, COLLECTION_PER_PAGE_DEFAULT, (1, COLLECTION_PER_PAGE_MAX))
+        if isinstance(paging, Response):
+            return paging
+        page, per_page = paging
         sort = request.arg("sort", "oldest")
         if sort not in ("newest", "oldest"):
             return _invalid("sort", "sort must be one of newest, oldest")
@@ -756,6 +753,18 @@ def _error(status: int, message: str) -> Response:
 def _invalid(field: str, message: str) -> Response:
     error = {"code": "VALIDATION_FAILED", "message": message, "path": f"$.{field}"}
     return json_response({"message": "Validation failed", "errors": [error]}, 400)
+
+
+def _paging(request: Request, default: int, bounds: tuple[int, int]) -> tuple[int, int] | Response:
+    """``page`` and ``per_page`` of a request, or the API's 400 when out of bounds."""
+    page = request.int_arg("page", 1)
+    per_page = request.int_arg("per_page", default)
+    low, high = bounds
+    if page < 1:
+        return _invalid("page", "page must be >= 1")
+    if not low <= per_page <= high:
+        return _invalid("per_page", f"per_page must be between {low} and {high}")
+    return page, per_page
 
 
 def _missing_scope(request: Request, scope: str, status: int) -> Response | None:
