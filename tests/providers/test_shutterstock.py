@@ -1,4 +1,4 @@
-"""Shutterstock (api-reference.md §3): requests-mock unit tests plus an in-process sandbox run."""
+"""Shutterstock (docs/providers/shutterstock.md): requests-mock tests and a sandbox run."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def make_config(**block: Any) -> dict[str, Any]:
     return {"user_agent": USER_AGENT, "shutterstock": settings}
 
 
-# -- realistic payloads (shapes from api-reference.md §3.1-3.6) ----------------------------
+# -- realistic payloads (shapes: docs/providers/shutterstock.md, "API facts") ---------------
 
 
 def image_hit(media_id: str) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def hits(media: str, count: int, first: int = 1_000_000) -> list[dict[str, Any]]
 
 
 def serve_search(m: rm.Mocker, media: str, rows: list[dict[str, Any]], **extra: Any) -> Any:
-    """page/per_page paging over ``rows``, with the real envelope (§3 "Pagination")."""
+    """page/per_page paging over ``rows``, with the real envelope ("Pagination")."""
 
     def respond(request: Any, context: Any) -> dict[str, Any]:
         query = parse_qs(urlsplit(request.url).query)
@@ -171,6 +171,14 @@ def serve_fixed(m: rm.Mocker) -> None:
     for media, rows in CATEGORY_ROWS.items():
         m.get(f"{BASE}/v2/{media}/categories", json={"data": rows, "total_count": len(rows)})
     m.get(f"{BASE}/v2/user", json=USER_BODY)
+    # The licensing streams, empty (tests/providers/test_shutterstock_licensing.py has them).
+    empty = {"data": [], "page": 1, "per_page": 20, "total_count": 0}
+    for media in ("images", "videos", "audio"):
+        m.get(f"{BASE}/v2/{media}/licenses", json=empty)
+        m.get(f"{BASE}/v2/{media}/collections", json=empty)
+    m.get(f"{BASE}/v2/user/subscriptions", json=empty)
+    for taxonomy in ("genres", "instruments", "moods"):
+        m.get(f"{BASE}/v2/audio/{taxonomy}", json={"data": []})
 
 
 def requests_to(m: rm.Mocker, path: str) -> list[Any]:
@@ -216,7 +224,7 @@ class TestTotalCountPaginator:
         assert pages.finished
 
     def test_short_page_stops_even_if_total_says_more(self) -> None:
-        # Free subscriptions get limited results: total_count can promise more (§3).
+        # Free subscriptions get limited results: total_count can promise more ("Search").
         pages = paginator()
         pages.advance(envelope(120, page=1, per_page=500, total=90_000))
         assert pages.finished
@@ -363,7 +371,7 @@ def test_search_records_are_full_table_with_utc_timestamps(requests_mock: rm.Moc
     assert record["updated_time"] == "2018-03-06T21:28:06.000000Z"
     assert record["submitted_time"] == "2016-08-10T09:00:00.000000Z"
     assert record["added_date"] == "2016-08-16"  # a date, not a moment: left as is
-    # No envelope fields, no synthetic uuid (api-reference.md "Biggest traps" 2).
+    # No envelope fields, no synthetic uuid (docs/providers/shutterstock.md, "Differences").
     assert not {"uuid", "search_id", "total_count", "spellcheck_info"} & set(record)
     message = schema_messages(result)[SEARCH]
     assert not message.get("bookmark_properties")
@@ -422,7 +430,9 @@ def test_user_agent_and_bearer_on_every_request(
     sync(config)
 
     history = requests_mock.request_history
-    assert len(history) == 2 + 2 + 1 + 1 + 1
+    # Search 2 + 1 + 1, categories 2, user 1; licenses 3, collections 3, subscriptions 1,
+    # taxonomies 3 (all empty: no item requests).
+    assert len(history) == 2 + 2 + 1 + 1 + 1 + 3 + 3 + 1 + 3
     for request in history:
         assert request.headers["Authorization"] == f"Bearer {TOKEN}"
         sent = request.headers.get("User-Agent") or ""
@@ -448,8 +458,12 @@ def test_connection_test_probes_the_user_endpoint(requests_mock: rm.Mocker) -> N
     serve_fixed(requests_mock)
     tap = TapMediaApis(config=make_config(), parse_env_config=False)
 
+    requests_mock.get(f"{BASE}/v2/user/access_token", json={"scopes": ["user.view"]})
     assert tap.test_connections() == []
-    assert [urlsplit(r.url).path for r in requests_mock.request_history] == ["/v2/user"]
+    assert [urlsplit(r.url).path for r in requests_mock.request_history] == [
+        "/v2/user",
+        "/v2/user/access_token",
+    ]
 
     requests_mock.get(f"{BASE}/v2/user", status_code=403, json={"message": "Forbidden"})
     assert tap.test_connections() == ["shutterstock"]
@@ -525,12 +539,18 @@ def test_sandbox_full_sync_matches_expected_counts() -> None:
         result = sync(config)
         counts = {name: len(rows) for name, rows in result.records.items()}
         assert counts == sandbox.expected_counts()
-        assert counts == {CATEGORIES: 47, SEARCH: 2200, USER: 1}
+        assert {name: counts[name] for name in (CATEGORIES, SEARCH, USER)} == {
+            CATEGORIES: 47,
+            SEARCH: 2200,
+            USER: 1,
+        }
         search = result.records[SEARCH]
         assert len({(r["media_type"], r["id"]) for r in search}) == len(search)
         assert len({r["id"] for r in search}) < len(search)  # ids repeat across media types
-        # 2 category lists, 3 + 2 + 1 search pages, 1 user: nothing more.
-        assert len(sandbox.requests) == 9
+        # 2 category lists, 3 + 2 + 1 search pages, 1 user; licenses 3 + 1 + 1 pages,
+        # 1 subscription list, 3 collection lists, 33 item lists (3 pages for the largest,
+        # none for the two empty collections), 3 taxonomies: nothing more.
+        assert len(sandbox.requests) == 9 + 5 + 1 + 3 + 33 + 3
         assert {entry["status"] for entry in sandbox.requests} == {200}
         for name, rows in result.records.items():
             validator = Draft202012Validator(result.schemas[name], format_checker=FormatChecker())

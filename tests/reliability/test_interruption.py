@@ -33,7 +33,10 @@ from tests.reliability.harness import (
 #: Target length of the interrupted run, set with sandbox latency: long enough to stop
 #: it in the middle of a stream, short enough for the suite.
 RUN_SECONDS = 4.0
-MAX_STATE_BYTES = 4096
+#: About 120 bytes per stream bookmark, for 55 streams.
+MAX_STATE_BYTES = 8192
+#: AssemblyAI's transcripts still in progress, kept to be re-read by id (bounded).
+MAX_PENDING = 500
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
@@ -80,8 +83,14 @@ def test_a_killed_sync_resumes_from_its_last_state_without_loss_or_duplicates(
 def assert_small_state(state: dict[str, Any] | None, children: set[str]) -> None:
     """One bookmark per stream: nothing per parent record, nothing left half-done."""
     assert state is not None
-    assert len(json.dumps(state)) < MAX_STATE_BYTES, json.dumps(state)[:500]
-    for stream, bookmark in state.get("bookmarks", {}).items():
+    bookmarks = state.get("bookmarks", {})
+    pending = {name: b.get("pending") or [] for name, b in bookmarks.items()}
+    assert all(len(ids) <= MAX_PENDING for ids in pending.values())
+    without_pending = {
+        name: {k: v for k, v in b.items() if k != "pending"} for name, b in bookmarks.items()
+    }
+    assert len(json.dumps(without_pending)) < MAX_STATE_BYTES, json.dumps(state)[:500]
+    for stream, bookmark in bookmarks.items():
         assert "progress_markers" not in bookmark, stream
         partitions = bookmark.get("partitions") or []
         if stream in children:

@@ -1,4 +1,4 @@
-"""Shutterstock in dlt (api-reference.md §3): bearer token, real images/videos/audio paths.
+"""Shutterstock in dlt (docs/providers/shutterstock.md): bearer token, real media paths.
 
 Fixes to the original config: ``/v2/media/...`` does not exist (images and videos
 categories, images/videos/audio search), ``per_page`` 500 instead of 20, ``view=full``,
