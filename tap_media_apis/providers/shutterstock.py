@@ -394,14 +394,10 @@ PROVIDER = Provider(
     title="Shutterstock",
     tap_name="tap-shutterstock",
     base_url="https://api.shutterstock.com",
-<<<<<<< HEAD
     # Media and category ids are the catalog's, the same for every account: ``account``
     # joins the keys so two accounts' search hits or licenses of one image stay apart.
     ids_unique_across_accounts=False,
-    # Per-application limits are not published (§3 "Base, auth, limits"): stay conservative.
-=======
     # Per-application limits are not published ("Rate limits"): stay conservative.
->>>>>>> wave2-shutterstock
     requests_per_second=10,
     page_size=MAX_PAGE_SIZE,
     settings=(
