@@ -67,6 +67,9 @@ SOURCES: dict[str, dict[str, Any]] = {
 ALTERNATIVE_GROUPS: dict[str, list[list[str]]] = {
     "hms": [["management_token"], ["app_access_key", "app_secret"]],
 }
+#: Shared settings a provider cannot do without (Basecamp answers 400 without a contact in
+#: the User-Agent, docs/providers/basecamp.md).
+SHARED_REQUIRED: dict[str, list[str]] = {"basecamp": ["user_agent"]}
 #: JSON schema type -> Meltano setting kind, most specific first.
 KINDS = (
     ("integer", "integer"),
@@ -153,7 +156,8 @@ def settings(about_json: dict[str, Any]) -> list[dict[str, Any]]:
 def groups(provider: Any, prefix: str = "") -> list[list[str]]:
     """Each combination of settings that is enough for this provider to run."""
     alternatives = ALTERNATIVE_GROUPS.get(provider.name) or [list(provider.required)]
-    return [[f"{prefix}{name}" for name in group] for group in alternatives]
+    shared = SHARED_REQUIRED.get(provider.name, [])
+    return [[*(f"{prefix}{name}" for name in group), *shared] for group in alternatives]
 
 
 def definition(tap: str) -> dict[str, Any]:
