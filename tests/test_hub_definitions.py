@@ -107,3 +107,9 @@ def test_suite_groups_are_one_provider_each() -> None:
             else:
                 config[setting] = value(setting)
         assert config_errors(PROVIDERS, config) == [], group
+
+
+def test_repository_url_is_the_packages() -> None:
+    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
+    pyproject = tomllib.loads((SCRIPT.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["urls"]["Repository"] == hub["REPOSITORY"]
