@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tap_media_apis.core.provider import Provider
+from tap_media_apis.core.settings import SHARED_SETTINGS
 from tap_media_apis.providers import PROVIDERS
 from tap_media_apis.sandbox import Sandbox
 from tap_media_apis.tap import TapMediaApis
@@ -52,10 +54,14 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: st
     return lines[0]
 
 
+#: Every executable the package installs, the suite's first.
+TAP_NAMES = ["tap-media-apis", *(provider.tap_name for provider in PROVIDERS)]
+
+
 @cache
-def about() -> dict[str, Any]:
+def about(tap: str = "tap-media-apis") -> dict[str, Any]:
     result = subprocess.run(
-        [sys.executable, "-m", "tap_media_apis", "--about", "--format=json"],
+        [sys.executable, "-m", "tap_media_apis", "--as", tap, "--about", "--format=json"],
         capture_output=True,
         text=True,
         check=True,
@@ -64,11 +70,11 @@ def about() -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
-def tap_settings() -> dict[str, dict[str, Any]]:
+def tap_settings(tap: str = "tap-media-apis") -> dict[str, dict[str, Any]]:
     """Setting name -> JSON schema, as Meltano names them: provider blocks become `mux.x`."""
     providers = {provider.name for provider in PROVIDERS}
     settings: dict[str, dict[str, Any]] = {}
-    for name, schema in about()["settings"]["properties"].items():
+    for name, schema in about(tap)["settings"]["properties"].items():
         if name in providers:
             for child, child_schema in schema["properties"].items():
                 settings[f"{name}.{child}"] = child_schema
@@ -92,23 +98,27 @@ def meltano_kind(schema: dict[str, Any]) -> str:
     return "date_iso8601" if schema.get("format") == "date-time" else "string"
 
 
-def meltano_extractor() -> dict[str, Any]:
-    project = yaml.safe_load((REPO / "meltano.yml").read_text(encoding="utf-8"))
-    (extractor,) = [e for e in project["plugins"]["extractors"] if e["name"] == "tap-media-apis"]
-    return extractor
+def meltano_project() -> dict[str, Any]:
+    return dict(yaml.safe_load((REPO / "meltano.yml").read_text(encoding="utf-8")))
+
+
+def meltano_extractor(tap: str = "tap-media-apis") -> dict[str, Any]:
+    (extractor,) = [e for e in meltano_project()["plugins"]["extractors"] if e["name"] == tap]
+    return dict(extractor)
 
 
 # -- meltano.yml stays in step with the tap ---------------------------------------------------
 
 
-def test_meltano_settings_match_tap() -> None:
+@pytest.mark.parametrize("tap", TAP_NAMES)
+def test_meltano_settings_match_tap(tap: str) -> None:
     expected = {
         name: (meltano_kind(schema), bool(schema.get("secret")))
-        for name, schema in tap_settings().items()
+        for name, schema in tap_settings(tap).items()
     }
     declared = {
         setting["name"]: (setting.get("kind", "string"), bool(setting.get("sensitive")))
-        for setting in meltano_extractor()["settings"]
+        for setting in meltano_extractor(tap)["settings"]
     }
     missing = sorted(set(expected) - set(declared))
     unknown = sorted(set(declared) - set(expected))
@@ -120,11 +130,29 @@ def test_meltano_settings_match_tap() -> None:
     assert not wrong, f"(kind, sensitive) in meltano.yml vs the tap's schema: {wrong}"
 
 
-def test_meltano_capabilities_match_tap() -> None:
-    extractor = meltano_extractor()
-    assert sorted(extractor["capabilities"]) == sorted(about()["capabilities"])
-    assert extractor["executable"] == "tap-media-apis"
+@pytest.mark.parametrize("tap", TAP_NAMES)
+def test_meltano_capabilities_match_tap(tap: str) -> None:
+    extractor = meltano_extractor(tap)
+    assert sorted(extractor["capabilities"]) == sorted(about(tap)["capabilities"])
+    assert extractor["executable"] == tap
     assert extractor["pip_url"] == "-e ."
+
+
+def test_meltano_offers_every_tap_the_package_installs() -> None:
+    declared = [e["name"] for e in meltano_project()["plugins"]["extractors"]]
+    assert declared == TAP_NAMES
+
+
+@pytest.mark.parametrize("provider", PROVIDERS, ids=lambda provider: provider.tap_name)
+def test_sandbox_environment_of_each_api_tap_is_its_block_at_the_top_level(
+    provider: Provider,
+) -> None:
+    """`meltano --environment=sandbox run tap-mux ...` reads what tap-media-apis reads."""
+    (sandbox,) = [e for e in meltano_project()["environments"] if e["name"] == "sandbox"]
+    configs = {e["name"]: e["config"] for e in sandbox["config"]["plugins"]["extractors"]}
+    suite = configs["tap-media-apis"]
+    shared = {key: value for key, value in suite.items() if key in SHARED_SETTINGS}
+    assert configs[provider.tap_name] == {**shared, **suite[provider.name]}
 
 
 def test_readme_stream_table_matches_the_catalog(sandbox: Sandbox) -> None:

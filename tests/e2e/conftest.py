@@ -17,6 +17,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,12 @@ def tail(text: str, lines: int = 40) -> str:
 @dataclass
 class SandboxProcess:
     url: str
+    #: The sandbox's own tap-media-apis config (nested: one block per provider).
+    config_file: Path
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return dict(json.loads(self.config_file.read_text(encoding="utf-8")))
 
     def admin(self, action: str, method: str = "GET") -> Any:
         request = urllib.request.Request(f"{self.url}/_sandbox/{action}", method=method)
@@ -70,23 +77,31 @@ class SandboxProcess:
         return dict(self.admin("advance", method="POST"))
 
 
-@pytest.fixture
-def sandbox_process(tmp_path: Path) -> Iterator[SandboxProcess]:
-    """`tap-media-apis-sandbox` on a free port; one per test, since each test advances it."""
-    url_file = tmp_path / "sandbox.url"
-    log = (tmp_path / "sandbox.log").open("w")
+@contextmanager
+def running_sandbox(directory: Path) -> Iterator[SandboxProcess]:
+    """`tap-media-apis-sandbox` on a free port, writing its URL and config into directory."""
+    url_file = directory / "sandbox.url"
+    config_file = directory / "sandbox.config.json"
+    log_path = directory / "sandbox.log"
+    log = log_path.open("w")
+    # `python -m` from the repo: this checkout's sandbox, also where the venv's editable
+    # install points at another checkout (the same as `tap-media-apis-sandbox` in CI).
     process = subprocess.Popen(
-        [venv_tool("tap-media-apis-sandbox"), "--port", "0", "--url-file", str(url_file)],
+        [
+            *(sys.executable, "-m", "tap_media_apis.sandbox.cli", "--port", "0"),
+            *("--url-file", str(url_file), "--config-file", str(config_file)),
+        ],
+        cwd=REPO,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30
-        while not (url_file.exists() and url_file.read_text().strip()):
+        while not (url_file.exists() and url_file.read_text().strip() and config_file.exists()):
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"sandbox did not start: {(tmp_path / 'sandbox.log').read_text()}")
+                pytest.fail(f"sandbox did not start: {log_path.read_text()}")
             time.sleep(0.05)
-        yield SandboxProcess(url_file.read_text().strip())
+        yield SandboxProcess(url_file.read_text().strip(), config_file)
     finally:
         process.terminate()
         try:
@@ -95,6 +110,13 @@ def sandbox_process(tmp_path: Path) -> Iterator[SandboxProcess]:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture
+def sandbox_process(tmp_path: Path) -> Iterator[SandboxProcess]:
+    """One sandbox per test, since each test advances it."""
+    with running_sandbox(tmp_path) as sandbox:
+        yield sandbox
 
 
 # -- a private PostgreSQL cluster -------------------------------------------------------------
