@@ -119,3 +119,7 @@ class SandboxProvider(ABC):
     def secrets(self) -> list[str]:
         """Every credential value the fake accepts or issues (for leak checks)."""
         return []
+
+    def removed_counts(self) -> dict[str, int]:
+        """Rows per stream that ``advance`` deleted: a target merging by key still holds them."""
+        return {}

@@ -205,6 +205,7 @@ class AssemblyAISandbox(SandboxProvider):
         #: Oldest first; the API lists them newest first.
         self.transcripts: list[Transcript] = []
         self.by_id: dict[str, Transcript] = {}
+        self._removed = 0
         moment = FIRST_CREATED
         total = TRANSCRIPTS_PER_SCALE * scale
         for position in range(total):
@@ -354,6 +355,11 @@ class AssemblyAISandbox(SandboxProvider):
         }
 
     @override
+    def removed_counts(self) -> dict[str, int]:
+        # An expired transcript was listed (in progress) before it went.
+        return {"assemblyai_transcripts": self._removed}
+
+    @override
     def advance(self) -> None:
         """An hour later: in-progress transcripts move on and new ones arrive.
 
@@ -366,6 +372,7 @@ class AssemblyAISandbox(SandboxProvider):
             if transcript.expires:
                 self.transcripts.remove(transcript)
                 del self.by_id[transcript.id]
+                self._removed += 1
             elif transcript.hold:
                 transcript.hold -= 1
             elif transcript.status == "processing":

@@ -78,6 +78,15 @@ class Sandbox:
             counts.update(part.expected_counts())
         return counts
 
+    def held_counts(self) -> dict[str, int]:
+        """Rows a target merging by key holds after syncing every state so far: the
+        expected rows plus those the APIs deleted since (no sync sees a deletion)."""
+        counts = self.expected_counts()
+        for part in self.parts.values():
+            for stream, removed in part.removed_counts().items():
+                counts[stream] = counts.get(stream, 0) + removed
+        return counts
+
     def advance(self) -> None:
         with self._lock:
             if self._answers is not None:
@@ -164,6 +173,8 @@ class Sandbox:
             return json_response(self.tap_config())
         if action == "expected":
             return json_response(self.expected_counts())
+        if action == "held":
+            return json_response(self.held_counts())
         if action == "advance" and method == "POST":
             self.advance()
             return json_response(self.expected_counts())
