@@ -6,6 +6,11 @@ import time
 from typing import Any
 
 ORDER = ("tap", "sdk", "dlt", "limit", "tap_seq")
+MEDIAN_NOTE = (
+    "Each row is one run, the median by wall time (of two, the slower); the last column has "
+    "every run's wall time. Peak RSS is the sum over all of the command's processes, sampled "
+    "every 0.1 s."
+)
 
 
 def render(results: dict[str, Any]) -> str:
@@ -207,6 +212,8 @@ def side_by_side_table(run: dict[str, Any]) -> list[str]:
     lines = [
         head,
         "",
+        MEDIAN_NOTE,
+        "",
         "| run | wall s | ÷ slowest bound | sum of bounds s | CPU s | peak RSS MB, all processes "
         "| runs (wall s) |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -288,6 +295,8 @@ def end_to_end_table(run: dict[str, Any]) -> list[str]:
         f"{len(run['streams'])} streams (the {len(run['streams'])} of the tap's "
         f"{run['tap_streams']} that the dlt configs cover), no latency, unpaced",
         "",
+        MEDIAN_NOTE,
+        "",
         "| contender | rows/s | rows loaded | wall s | CPU s | peak RSS MB, all processes "
         "| largest process MB | runs (wall s) |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
@@ -300,6 +309,13 @@ def end_to_end_table(run: dict[str, Any]) -> list[str]:
             f"| {col['peak_rss_mb'] or 0:.0f} | {col['largest_process_rss_mb']:.0f} "
             f"| {', '.join(f'{w:.1f}' for w in col['wall_all_s'])} |"
         )
+    if run.get("tap_alone_s"):
+        lines += [
+            "",
+            f"The tap alone (all {run['tap_streams']} streams to /dev/null, the sandbox's "
+            f"answer cache still cold) took {run['tap_alone_s']:.1f} s: the rest of the Meltano "
+            "runs is Meltano and the loader.",
+        ]
     for col in columns.values():
         if col.get("error"):
             lines += ["", f"{col['name']} failed:", "", "```", col["error"].strip(), "```"]
