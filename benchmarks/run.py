@@ -290,7 +290,7 @@ class Benchmark:
         self.run_info["over_minimum"] = [
             name
             for name, row in rows.items()
-            if (minimum := row["minimum"]) is not None and row["made"] > minimum
+            if row["minimum"] is not None and row["made"] > row["minimum"]
         ]
         self.run_info["records_emitted"] = sum(output.records.values())
         urls = [
