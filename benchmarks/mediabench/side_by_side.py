@@ -125,7 +125,6 @@ class SideBySideBenchmark:
                 "providers": included,
                 "rates": {p: rates[p] for p in included},
                 "records_expected": sum(expected.values()),
-                "records_emitted": sum(expected.values()),
                 "expected": expected,
                 "modes": {mode: summarise(rows) for mode, rows in samples.items() if rows},
             }
