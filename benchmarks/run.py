@@ -2,6 +2,13 @@
 
     benchmarks/run                                   # the wrapper: builds benchmarks/.venv
     python benchmarks/run.py --scale 2,150 --latency-ms 50 --repeat 3
+    benchmarks/run --regimes side-by-side,e2e --repeat 1   # providers at once; into PostgreSQL
+
+Regimes: ``cpu`` and ``latency`` (the contenders below), ``side-by-side`` (the providers
+at once against in turn, at the documented default rates: mediabench/side_by_side.py)
+and ``e2e`` (``meltano run tap-media-apis target-postgres`` against dlt's
+``pipeline.run`` into one PostgreSQL: mediabench/end_to_end.py). results.md keeps the
+runs of the regimes not measured this time, each with its own command and date.
 
 Every measured contender is a separate process (stdout drained to /dev/null), the
 sandbox is another one; requests are counted from the sandbox's request log. See
@@ -17,6 +24,7 @@ import os
 import platform
 import shutil
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,12 +32,13 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from mediabench import report  # noqa: E402
+from mediabench import end_to_end, report  # noqa: E402
 from mediabench.catalog import AUTH, StreamInfo, attribute, tap_streams  # noqa: E402
 from mediabench.measure import console_script, median, run_measured, tail  # noqa: E402
 from mediabench.minimums import minimum_requests, needed_fields  # noqa: E402
 from mediabench.pacing import pacing_report  # noqa: E402
 from mediabench.sandbox import SandboxProcess, python_env  # noqa: E402
+from mediabench.side_by_side import SideBySideBenchmark  # noqa: E402
 from mediabench.verify import TapOutput, count_problems, read_tap_output  # noqa: E402
 
 from tap_media_apis.providers import PROVIDERS  # noqa: E402
@@ -41,6 +50,7 @@ COLUMNS = {
     "limit": "fetch+decode limit",
     "tap_seq": "tap-media-apis, max_concurrency=1",
 }
+REGIMES = ("cpu", "latency", "side-by-side", "e2e")
 UNPACED = 1_000_000.0  # requests/s for the CPU regime: the rate never binds there
 
 
@@ -67,7 +77,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(default: each provider's own)",
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender (median)")
-    parser.add_argument("--regimes", default="cpu,latency", help="cpu, latency or both")
+    parser.add_argument(
+        "--regimes", default="cpu,latency", help="any of cpu, latency, side-by-side, e2e"
+    )
+    parser.add_argument(
+        "--side-by-side-scale",
+        type=int,
+        default=2,
+        help="sandbox scale of the side-by-side regime (its latency is --latency-ms)",
+    )
+    parser.add_argument("--e2e-scale", type=int, default=5, help="sandbox scale of the e2e regime")
+    parser.add_argument(
+        "--e2e-columns",
+        default=",".join(end_to_end.CONTENDERS),
+        help=f"e2e contenders: {','.join(end_to_end.CONTENDERS)}",
+    )
+    parser.add_argument(
+        "--meltano", default=None, help="the meltano executable (default: next to Python, PATH)"
+    )
     parser.add_argument("--columns", default="tap,sdk,dlt,limit", help="tap,sdk,dlt,limit")
     parser.add_argument("--providers", default="", help="only these (default: every provider)")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
@@ -88,24 +115,52 @@ def main(argv: list[str] | None = None) -> int:
         columns.remove("dlt")
         notes.append("dlt is not installed here: its column was skipped (benchmarks/run has it).")
     regimes = [r.strip() for r in args.regimes.split(",") if r.strip()]
+    unknown = sorted(set(regimes) - set(REGIMES))
+    if unknown:
+        sys.exit(f"unknown regimes {unknown}; known: {', '.join(REGIMES)}")
+    e2e_columns = [c.strip() for c in args.e2e_columns.split(",") if c.strip()]
+    unknown = sorted(set(e2e_columns) - set(end_to_end.CONTENDERS))
+    if unknown:
+        sys.exit(f"unknown e2e columns {unknown}; known: {', '.join(end_to_end.CONTENDERS)}")
     providers = [p for p in args.providers.split(",") if p]
     args.workdir.mkdir(parents=True, exist_ok=True)
+    stamp = {"command": command_line(argv), "date": time.strftime("%Y-%m-%d"), "load": load()}
     results: dict[str, Any] = {
-        "command": command_line(argv),
+        **stamp,
         "machine": machine(),
         "notes": notes,
         "runs": [],
     }
+    earlier = earlier_runs(args.json, regimes)
     plans: list[tuple[str, int, float, list[str]]] = []
     if "cpu" in regimes:
         plans += [("cpu", int(s), 0.0, columns) for s in str(args.scale).split(",") if s]
     if "latency" in regimes:
         plans.append(("latency", args.latency_scale, args.latency_ms, [*columns, "tap_seq"]))
-    for regime, scale, latency_ms, cols in plans:
-        results["runs"].append(
-            Benchmark(args, regime, scale, latency_ms, cols, providers).run().as_dict()
+    runs: list[Any] = [
+        Benchmark(args, regime, scale, latency_ms, cols, providers)
+        for regime, scale, latency_ms, cols in plans
+    ]
+    if "side-by-side" in regimes:
+        runs.append(
+            SideBySideBenchmark(
+                args.workdir, args.side_by_side_scale, args.latency_ms, args.repeat, providers
+            )
         )
-        markdown = write_results(args, results)  # after each point: a long run keeps them
+    if "e2e" in regimes:
+        with_meltano = any(c.startswith("meltano") for c in e2e_columns)
+        meltano = end_to_end.meltano_executable(args.meltano) if with_meltano else ""
+        runs.append(
+            end_to_end.EndToEndBenchmark(
+                args.workdir, args.e2e_scale, args.repeat, e2e_columns, meltano, HERE.parent
+            )
+        )
+    markdown = ""
+    for benchmark in runs:
+        done = benchmark.run()
+        results["runs"].append({**done.run_info, "problems": done.problems, **stamp})
+        # After each point (a long run keeps them), with the other regimes' earlier runs.
+        markdown = write_results(args, {**results, "runs": [*results["runs"], *earlier]})
     print(markdown)
     failures = [p for run in results["runs"] for p in run["problems"]]
     if failures:
@@ -161,9 +216,6 @@ class Benchmark:
             for path in self.workdir.glob("*.jsonl"):
                 path.unlink()
         return self
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**self.run_info, "problems": self.problems}
 
     # -- setup ------------------------------------------------------------------------
 
@@ -376,6 +428,26 @@ def strip_signposts(value: Any) -> Any:
 
 def provider_default(provider: str) -> int:
     return next(p.max_concurrency for p in PROVIDERS if p.name == provider)
+
+
+def earlier_runs(path: Path, regimes: list[str]) -> list[dict[str, Any]]:
+    """The previous results' runs of the regimes not measured now, with their command."""
+    if not path.exists():
+        return []
+    previous = json.loads(path.read_text())
+    return [
+        {"command": previous.get("command"), "date": previous.get("date"), **run}
+        for run in previous.get("runs", [])
+        if run.get("regime") not in regimes
+    ]
+
+
+def load() -> str:
+    """The 1-minute load average when the run started (the machine is shared)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "n/a"
 
 
 def command_line(argv: list[str] | None) -> str:

@@ -94,6 +94,7 @@ class SideBySide:
                 threading.Thread(target=self._run_lane, args=(lane, Path(folder)), daemon=True)
                 for lane in _lanes(accounts, at_once=at_once)
             ]
+            # The slowest pace starts first: it bounds the run, the others catch up.
             for lane in lanes:
                 lane.start()
             for lane in lanes:
@@ -247,7 +248,12 @@ def _lanes(accounts: list[Account], *, at_once: bool) -> list[list[Account]]:
     for account in accounts:
         shared = account.provider.rate_shared_across_accounts
         lanes.setdefault(account.provider.name if shared else account.key, []).append(account)
-    return list(lanes.values())
+    return sorted(lanes.values(), key=lambda lane: (-len(lane), _pace(lane[0])))
+
+
+def _pace(account: Account) -> float:
+    pace = account.settings.get("requests_per_second") or account.provider.requests_per_second
+    return float(pace)
 
 
 def _plain(value: Any) -> Any:

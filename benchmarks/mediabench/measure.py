@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import IO, Any
 
 TIME = "/usr/bin/time"
+SAMPLE_S = 0.1
+PAGE = os.sysconf("SC_PAGE_SIZE")
 #: Runs argv[1:], then writes "<maxrss KiB> <user s> <system s>" of it to $MEASURE_OUT.
 WRAPPER = (
     "import os,resource,subprocess,sys;"
@@ -41,6 +43,10 @@ class Measurement:
     started: float
     ended: float
     stderr_path: Path | None = None
+    #: With ``tree=True``: the highest sum of RSS over the process and all its descendants,
+    #: sampled every ``SAMPLE_S`` (a pipeline's processes run at once; ``ru_maxrss`` is the
+    #: largest single one). Shared pages count once per process.
+    tree_peak_rss_mb: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -64,6 +70,8 @@ def run_measured(
     stdout: Path | None = None,
     stderr: Path | None = None,
     timeout: float = 3600.0,
+    tree: bool = False,
+    cwd: Path | None = None,
 ) -> Measurement:
     """Run ``command``; stdout goes to ``stdout`` or is drained to /dev/null."""
     handle, name = tempfile.mkstemp(prefix="measure-", suffix=".txt")
@@ -74,8 +82,18 @@ def run_measured(
     err: IO[bytes] | int = stderr.open("wb") if stderr else subprocess.DEVNULL
     started = time.time()
     clock = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=out, stderr=err, env={**(env or os.environ), **extra})
+    process = subprocess.Popen(
+        argv, stdout=out, stderr=err, env={**(env or os.environ), **extra}, cwd=cwd
+    )
+    tree_peak = 0
     try:
+        if tree:
+            deadline = clock + timeout
+            while process.poll() is None:
+                if time.perf_counter() > deadline:
+                    raise subprocess.TimeoutExpired(argv, timeout)
+                tree_peak = max(tree_peak, tree_rss_bytes(process.pid))
+                time.sleep(SAMPLE_S)
         code = process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
@@ -94,7 +112,39 @@ def run_measured(
         started=started,
         ended=time.time(),
         stderr_path=stderr,
+        tree_peak_rss_mb=tree_peak / 2**20 if tree else None,
     )
+
+
+def tree_rss_bytes(pid: int) -> int:
+    """RSS of ``pid``'s descendants (the launcher itself left out), from /proc."""
+    total = 0
+    for child in descendants(pid):
+        try:
+            pages = int(Path(f"/proc/{child}/statm").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # it ended between the listing and the read
+        total += pages * PAGE
+    return total
+
+
+def descendants(pid: int) -> list[int]:
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = list(Path(f"/proc/{parent}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except (OSError, ValueError):
+                continue
+            out += children
+            todo += children
+    return out
 
 
 def _usage(path: Path) -> tuple[float, float, float]:

@@ -6,15 +6,31 @@ import time
 from typing import Any
 
 ORDER = ("tap", "sdk", "dlt", "limit", "tap_seq")
+MEDIAN_NOTE = (
+    "Each row is one run, the median by wall time (of two, the slower); the last column has "
+    "every run's wall time. Peak RSS is the sum over all of the command's processes, sampled "
+    "every 0.1 s."
+)
 
 
 def render(results: dict[str, Any]) -> str:
+    commands: dict[tuple[str, str], list[str]] = {}
+    for run in results["runs"]:
+        key = (run.get("command") or results["command"], run.get("date") or "")
+        commands.setdefault(key, []).append(run["label"])
     lines = [
         "# Benchmark results",
         "",
-        f"Reproduce: `{results['command']}`  ",
+        "Reproduce:",
+        "",
+        *(
+            f"- `{command}` ({date or 'date not recorded'}): {', '.join(labels)}"
+            for (command, date), labels in commands.items()
+        ),
+        "",
         f"Machine: {results['machine']['cpus']} CPUs, Python {results['machine']['python']}, "
-        f"{results['machine']['platform']}; {time.strftime('%Y-%m-%d')}.  ",
+        f"{results['machine']['platform']}; last run {time.strftime('%Y-%m-%d')}, 1-minute "
+        f"load average {results.get('load', 'n/a')} at its start (the machine is shared).  ",
         "Each figure is the median of the runs shown; every contender is its own process "
         "(stdout to /dev/null), requests come from the sandbox's log, peak RSS is the "
         "process's `ru_maxrss`.",
@@ -34,11 +50,21 @@ def render(results: dict[str, Any]) -> str:
         for run in latency:
             lines += contender_table(run)
             lines += latency_table(run)
+    together = [r for r in results["runs"] if r["regime"] == "side-by-side"]
+    if together:
+        lines += ["## Providers side by side, at the documented default rates", ""]
+        for run in together:
+            lines += side_by_side_table(run)
+    e2e = [r for r in results["runs"] if r["regime"] == "e2e"]
+    if e2e:
+        lines += ["## End to end into PostgreSQL: Meltano and target-postgres against dlt", ""]
+        for run in e2e:
+            lines += end_to_end_table(run)
     for run in results["runs"]:
         lines += requests_table(run)
     problems = [p for run in results["runs"] for p in run["problems"]]
     lines += ["## Checks", ""]
-    for run in results["runs"]:
+    for run in cpu + latency:
         lines.append(
             f"- {run['label']}: {run['records_emitted']:,} records emitted, "
             f"{sum(run['expected'].values()):,} expected by the sandbox (distinct keys per "
@@ -169,6 +195,138 @@ def requests_table(run: dict[str, Any]) -> list[str]:
     lines.append(f"| all (n/a rows counted as made) | {total_made} | {total_minimum} |")
     if run.get("over_minimum"):
         lines += ["", "Bold: more requests than the API's minimum (see docs/performance.md)."]
+    return [*lines, ""]
+
+
+def side_by_side_table(run: dict[str, Any]) -> list[str]:
+    modes = run["modes"]
+    head = (
+        f"### {run['label']}: {run['records_expected']:,} records "
+        f"({', '.join(run['providers'])}), latency {run['latency_ms']:g} ms, each API at its "
+        "documented default rate"
+    )
+    names = {
+        "side_by_side": "tap-media-apis, providers side by side",
+        "in_turn": "tap-media-apis, providers_side_by_side: false",
+    }
+    lines = [
+        head,
+        "",
+        MEDIAN_NOTE,
+        "",
+        "| run | wall s | ÷ slowest bound | sum of bounds s | CPU s | peak RSS MB, all processes "
+        "| runs (wall s) |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for mode, row in modes.items():
+        name = names.get(mode) or f"{row.get('tap', mode)} alone"
+        ratio = row["wall_s"] / row["slowest_bound_s"] if row["slowest_bound_s"] else 0.0
+        mark = f"**{ratio:.2f}x**" if mode == "side_by_side" else f"{ratio:.2f}x"
+        lines.append(
+            f"| {name} | {row['wall_s']:.2f} | {mark} | {row['sum_of_bounds_s']:.1f} "
+            f"| {row['cpu_s']:.1f} | {row['tree_peak_rss_mb'] or 0:.0f} "
+            f"| {', '.join(f'{w:.1f}' for w in row['wall_all_s'])} |"
+        )
+    lines += [
+        "",
+        "Bound: a provider's requests (sandbox log) ÷ its allowed rate. Per provider, the "
+        "seconds after the tap started of its first and last request:",
+        "",
+        "| provider | requests | allowed/s | bound s | side by side: first to last | "
+        "in turn: first to last |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    together = modes.get("side_by_side", {}).get("providers", {})
+    in_turn = modes.get("in_turn", {}).get("providers", {})
+    for provider in sorted(set(together) | set(in_turn)):
+        row = together.get(provider) or in_turn[provider]
+        lines.append(
+            f"| {provider} | {row['requests']} | {row['rate']:g} | {row['bound_s']:.1f} "
+            f"| {span(together.get(provider))} | {span(in_turn.get(provider))} |"
+        )
+    lines += ["", *where_the_time_goes(modes), ""]
+    return lines
+
+
+def span(row: dict[str, Any] | None) -> str:
+    return f"{row['first_s']:.1f} to {row['last_s']:.1f}" if row else "—"
+
+
+def where_the_time_goes(modes: dict[str, Any]) -> list[str]:
+    together = modes.get("side_by_side")
+    if not together:
+        return []
+    providers = together["providers"]
+    slowest = max(providers, key=lambda name: providers[name]["bound_s"])
+    row = providers[slowest]
+    first = min(p["first_s"] for p in providers.values())
+    lines = [
+        f"Side by side, {together['wall_s']:.1f} s against {slowest}'s bound of "
+        f"{row['bound_s']:.1f} s ({together['wall_s'] / row['bound_s']:.2f}x; target 1.2x):",
+        "",
+        f"- start-up: the first request of any provider {first:.1f} s after the start, "
+        f"{slowest}'s first at {row['first_s']:.1f} s;",
+        f"- {slowest}'s requests spanned {row['last_s'] - row['first_s']:.1f} s "
+        f"(its bound {row['bound_s']:.1f} s);",
+        f"- after its last request: {together['wall_s'] - row['last_s']:.1f} s to the end.",
+    ]
+    alone = modes.get("alone")
+    if alone:
+        own = alone["providers"].get(slowest, {})
+        lines.append(
+            f"- {alone.get('tap', slowest)} alone took {alone['wall_s']:.1f} s (first request "
+            f"at {own.get('first_s', 0):.1f} s): side by side cost "
+            f"{together['wall_s'] - alone['wall_s']:+.1f} s more than the slowest tap alone."
+        )
+    in_turn = modes.get("in_turn")
+    if in_turn:
+        lines.append(
+            f"- in turn: {in_turn['wall_s']:.1f} s against the sum of bounds "
+            f"{in_turn['sum_of_bounds_s']:.1f} s; side by side is "
+            f"{in_turn['wall_s'] / together['wall_s']:.2f}x faster."
+        )
+    return lines
+
+
+def end_to_end_table(run: dict[str, Any]) -> list[str]:
+    columns = run["columns"]
+    lines = [
+        f"### {run['label']}: {run['records_expected']:,} rows expected in "
+        f"{len(run['streams'])} streams (the {len(run['streams'])} of the tap's "
+        f"{run['tap_streams']} that the dlt configs cover), no latency, unpaced",
+        "",
+        MEDIAN_NOTE,
+        "",
+        "| contender | rows/s | rows loaded | wall s | CPU s | peak RSS MB, all processes "
+        "| largest process MB | runs (wall s) |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for col in columns.values():
+        rate = "failed" if col.get("returncode") else f"{col['rows_per_s']:,.0f}"
+        lines.append(
+            f"| {col['name']} | {rate} "
+            f"| {col['rows']:,} | {col['wall_s']:.1f} | {col['cpu_s']:.1f} "
+            f"| {col['peak_rss_mb'] or 0:.0f} | {col['largest_process_rss_mb']:.0f} "
+            f"| {', '.join(f'{w:.1f}' for w in col['wall_all_s'])} |"
+        )
+    if run.get("tap_alone_s"):
+        lines += [
+            "",
+            f"The tap alone (all {run['tap_streams']} streams to /dev/null, the sandbox's "
+            f"answer cache still cold) took {run['tap_alone_s']:.1f} s: the rest of the Meltano "
+            "runs is Meltano and the loader.",
+        ]
+    for col in columns.values():
+        if col.get("error"):
+            lines += ["", f"{col['name']} failed:", "", "```", col["error"].strip(), "```"]
+        elif col.get("rows_not_expected"):
+            wrong = ", ".join(
+                f"{name} {got:,} (expected {want:,})"
+                for name, (got, want) in col["rows_not_expected"].items()
+            )
+            lines += ["", f"{col['name']}: rows differ from the sandbox's distinct keys: {wrong}."]
+        else:
+            lines += ["", f"{col['name']}: every stream's rows equal the sandbox's distinct keys."]
     return [*lines, ""]
 
 
