@@ -17,7 +17,7 @@ from typing import Any
 
 from mediabench.verify import TapOutput
 
-GEARED = (15, 30, 50, 100)  # Basecamp's page sizes, then 100 per page (§5 Pagination)
+GEARED = (15, 30, 50, 100)  # Basecamp's page sizes, then 100 per page (docs/providers/basecamp.md, "Pagination")
 Record = dict[str, Any]
 
 
@@ -41,14 +41,14 @@ class Rule:
 
 
 def _active_room(room: Record, output: TapOutput) -> bool:
-    # §4.3: peers exist only in rooms with an active session; the sessions list names them.
+    # docs/providers/hms.md: peers exist only in rooms with an active session; the sessions list names them.
     return room.get("id") in {
         s.get("room_id") for s in output.kept.get("hms_sessions", []) if s.get("active")
     }
 
 
 def _schedule_docks(output: TapOutput) -> list[Record]:
-    # §5.2: the enabled "schedule" dock item of each project (the list already has the dock).
+    # docs/providers/basecamp.md: the enabled "schedule" dock item of each project (the list already has the dock).
     return [
         {"project_id": project["id"], "schedule_id": tool.get("id")}
         for project in output.kept.get("basecamp_projects", [])
@@ -69,7 +69,7 @@ def _both(config: dict[str, Any]) -> tuple[Any, ...]:
 
 
 RULES: dict[str, Rule] = {
-    # Mux §1: limit <= 100; no end field in page mode; assets' next_cursor is null at the end.
+    # Mux (docs/providers/mux.md): limit <= 100; no end field in page mode; assets' next_cursor is null at the end.
     "mux_video_assets": Rule(100),
     **{
         f"mux_{name}": Rule(100, end_signal=False)
@@ -82,8 +82,8 @@ RULES: dict[str, Rule] = {
             "video_signing_keys",
         )
     },
-    "mux_video_playbacks": Rule(None, derived=True),  # the parents' playback_ids (§1.3)
-    # AssemblyAI §2: limit <= 200, prev_url null at the end; children of completed only.
+    "mux_video_playbacks": Rule(None, derived=True),  # the parents' playback_ids (docs/providers/mux.md)
+    # AssemblyAI (docs/providers/assemblyai.md): limit <= 200, prev_url null at the end; children of completed only.
     "assemblyai_transcripts": Rule(200),
     **{
         f"assemblyai_{name}": Rule(
@@ -96,11 +96,11 @@ RULES: dict[str, Rule] = {
     "assemblyai_lemur_responses": Rule(
         None, fixed=lambda c: len(set((c.get("assemblyai") or {}).get("lemur_request_ids") or ()))
     ),
-    # Shutterstock §3: per_page <= 500, total_count ends a full last page; no audio categories.
+    # Shutterstock (docs/providers/shutterstock.md): per_page <= 500, total_count ends a full last page; no audio categories.
     "shutterstock_media_categories": Rule(None, fixed=lambda c: 2),
     "shutterstock_media_search": Rule(500, split=("media_type", _media_types)),
     "shutterstock_user": Rule(None, fixed=lambda c: 1),
-    # 100ms §4: limit <= 100; `last` is set on a full last page too; events' `next` is not.
+    # 100ms (docs/providers/hms.md): limit <= 100; `last` is set on a full last page too; events' `next` is not.
     # Both values of the filter whose documented default hides part of the list.
     "hms_rooms": Rule(100, end_signal=False, split=("enabled", _both)),
     "hms_sessions": Rule(100, end_signal=False, split=("active", _both)),
@@ -110,7 +110,7 @@ RULES: dict[str, Rule] = {
     "hms_template_settings": Rule(None, per="hms_templates"),
     "hms_template_destinations": Rule(None, per="hms_templates"),
     "hms_recordings": Rule(100, end_signal=False),
-    # Basecamp §5: geared pages, Link header; schedules from the projects' docks.
+    # Basecamp (docs/providers/basecamp.md): geared pages, Link header; schedules from the projects' docks.
     "basecamp_projects": Rule("geared"),
     "basecamp_schedules": Rule(None, per="(schedule docks)"),
     "basecamp_schedule_entries": Rule(
