@@ -1,6 +1,6 @@
 """The fewest requests each API allows for a full sync of the sandbox's data.
 
-The rules come from docs/providers/<api>.md (the APIs' semantics), not from the tap's
+The rules come from docs/providers/<api>.md (cited below by file name; the APIs' semantics), not from the tap's
 code: the largest page each API accepts, whether a full last page still says "the end"
 (a null cursor, no ``Link: rel=next``, ``total_count``) or costs one more request, and
 which parent records need a child request at all. The record counts come from the
@@ -17,7 +17,8 @@ from typing import Any
 
 from mediabench.verify import TapOutput
 
-GEARED = (15, 30, 50, 100)  # Basecamp's page sizes, then 100 per page (docs/providers/basecamp.md, "Pagination")
+# Basecamp's page sizes, then 100 per page (docs/providers/basecamp.md, "Pagination").
+GEARED = (15, 30, 50, 100)
 Record = dict[str, Any]
 
 
@@ -41,14 +42,14 @@ class Rule:
 
 
 def _active_room(room: Record, output: TapOutput) -> bool:
-    # docs/providers/hms.md: peers exist only in rooms with an active session; the sessions list names them.
+    # Peers exist only in rooms with an active session; the sessions list names them (hms.md).
     return room.get("id") in {
         s.get("room_id") for s in output.kept.get("hms_sessions", []) if s.get("active")
     }
 
 
 def _schedule_docks(output: TapOutput) -> list[Record]:
-    # docs/providers/basecamp.md: the enabled "schedule" dock item of each project (the list already has the dock).
+    # The enabled "schedule" dock item of each project; the list has the dock (basecamp.md).
     return [
         {"project_id": project["id"], "schedule_id": tool.get("id")}
         for project in output.kept.get("basecamp_projects", [])
@@ -69,7 +70,7 @@ def _both(config: dict[str, Any]) -> tuple[Any, ...]:
 
 
 RULES: dict[str, Rule] = {
-    # Mux (docs/providers/mux.md): limit <= 100; no end field in page mode; assets' next_cursor is null at the end.
+    # Mux (mux.md): limit <= 100; no end field in page mode; assets' next_cursor null at the end.
     "mux_video_assets": Rule(100),
     **{
         f"mux_{name}": Rule(100, end_signal=False)
@@ -82,8 +83,8 @@ RULES: dict[str, Rule] = {
             "video_signing_keys",
         )
     },
-    "mux_video_playbacks": Rule(None, derived=True),  # the parents' playback_ids (docs/providers/mux.md)
-    # AssemblyAI (docs/providers/assemblyai.md): limit <= 200, prev_url null at the end; children of completed only.
+    "mux_video_playbacks": Rule(None, derived=True),  # the parents' playback_ids (mux.md)
+    # AssemblyAI (assemblyai.md): limit <= 200, prev_url null at the end; children if completed.
     "assemblyai_transcripts": Rule(200),
     **{
         f"assemblyai_{name}": Rule(
@@ -96,11 +97,11 @@ RULES: dict[str, Rule] = {
     "assemblyai_lemur_responses": Rule(
         None, fixed=lambda c: len(set((c.get("assemblyai") or {}).get("lemur_request_ids") or ()))
     ),
-    # Shutterstock (docs/providers/shutterstock.md): per_page <= 500, total_count ends a full last page; no audio categories.
+    # Shutterstock (shutterstock.md): per_page <= 500, total_count ends a full last page.
     "shutterstock_media_categories": Rule(None, fixed=lambda c: 2),
     "shutterstock_media_search": Rule(500, split=("media_type", _media_types)),
     "shutterstock_user": Rule(None, fixed=lambda c: 1),
-    # 100ms (docs/providers/hms.md): limit <= 100; `last` is set on a full last page too; events' `next` is not.
+    # 100ms (hms.md): limit <= 100; `last` is set on a full last page too; events' `next` not.
     # Both values of the filter whose documented default hides part of the list.
     "hms_rooms": Rule(100, end_signal=False, split=("enabled", _both)),
     "hms_sessions": Rule(100, end_signal=False, split=("active", _both)),
@@ -110,7 +111,7 @@ RULES: dict[str, Rule] = {
     "hms_template_settings": Rule(None, per="hms_templates"),
     "hms_template_destinations": Rule(None, per="hms_templates"),
     "hms_recordings": Rule(100, end_signal=False),
-    # Basecamp (docs/providers/basecamp.md): geared pages, Link header; schedules from the projects' docks.
+    # Basecamp (basecamp.md): geared pages, Link header; schedules from the projects' docks.
     "basecamp_projects": Rule("geared"),
     "basecamp_schedules": Rule(None, per="(schedule docks)"),
     "basecamp_schedule_entries": Rule(
