@@ -1,6 +1,6 @@
 """The fewest requests each API allows for a full sync of the sandbox's data.
 
-The rules come from docs/providers/<api>.md (cited below by file name; the APIs' semantics), not from the tap's
+The rules come from docs/providers/<api>.md (cited below by file name), not from the tap's
 code: the largest page each API accepts, whether a full last page still says "the end"
 (a null cursor, no ``Link: rel=next``, ``total_count``) or costs one more request, and
 which parent records need a child request at all. The record counts come from the
