@@ -144,6 +144,7 @@ class ShutterstockSandbox(SandboxProvider):
 
     def __init__(self, *, scale: int = 1, seed: int = 7) -> None:
         super().__init__(scale=scale, seed=seed)
+        self._removed_items = 0
         self.categories = {
             "images": [{"id": str(i), "name": n} for i, n in enumerate(IMAGE_CATEGORIES, 1)],
             "videos": [{"id": str(i), "name": n} for i, n in enumerate(VIDEO_CATEGORIES, 1)],
@@ -684,6 +685,11 @@ class ShutterstockSandbox(SandboxProvider):
     # -- the harness ------------------------------------------------------------------------
 
     @override
+    def removed_counts(self) -> dict[str, int]:
+        # An item taken out of a collection was loaded before it went.
+        return {"shutterstock_media_collection_items": self._removed_items}
+
+    @override
     def advance(self) -> None:
         """New uploads, new licenses, changed collections and one new mood.
 
@@ -706,6 +712,7 @@ class ShutterstockSandbox(SandboxProvider):
         self.now += timedelta(minutes=5)
         removed = self.collection_items[("images", images[2]["id"])]
         removed.pop(len(removed) // 2)
+        self._removed_items += 1
         self._touch_items("images", images[2])
         self.now += timedelta(minutes=5)
         video = self.collections["videos"][0]
