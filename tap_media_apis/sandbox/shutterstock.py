@@ -90,8 +90,8 @@ MINIMAL_FIELDS = {
 class ShutterstockSandbox(SandboxProvider):
     name = "shutterstock"
 
-    def __init__(self, *, scale: int = 1, seed: int = 7) -> None:
-        super().__init__(scale=scale, seed=seed)
+    def __init__(self, *, scale: int = 1, seed: int = 7, account: str | None = None) -> None:
+        super().__init__(scale=scale, seed=seed, account=account)
         self.categories = {
             "images": [{"id": str(i), "name": n} for i, n in enumerate(IMAGE_CATEGORIES, 1)],
             "videos": [{"id": str(i), "name": n} for i, n in enumerate(VIDEO_CATEGORIES, 1)],
@@ -340,7 +340,7 @@ class ShutterstockSandbox(SandboxProvider):
     def authorize(self, request: Request) -> Response | None:
         if not (request.headers.get("User-Agent") or "").strip():
             return _error(400, "Requests must include a User-Agent header")
-        if request.bearer_token() != ACCESS_TOKEN:
+        if request.bearer_token() != self.own(ACCESS_TOKEN):
             return _error(401, "Unauthorized: missing or invalid access token")
         return None
 
@@ -354,7 +354,11 @@ class ShutterstockSandbox(SandboxProvider):
 
     @override
     def tap_config(self, base_url: str) -> dict[str, Any]:
-        return {"access_token": ACCESS_TOKEN, "search_query": SEARCH_QUERY, "base_url": base_url}
+        return {
+            "access_token": self.own(ACCESS_TOKEN),
+            "search_query": SEARCH_QUERY,
+            "base_url": base_url,
+        }
 
     @override
     def expected_counts(self) -> dict[str, int]:
@@ -370,7 +374,7 @@ class ShutterstockSandbox(SandboxProvider):
 
     @override
     def secrets(self) -> list[str]:
-        return [ACCESS_TOKEN]
+        return [self.own(ACCESS_TOKEN)]
 
 
 def _matches(hit: dict[str, Any], terms: list[str]) -> bool:
