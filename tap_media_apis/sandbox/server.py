@@ -94,10 +94,15 @@ class Sandbox:
             }
         return config
 
-    def expected_counts(self) -> dict[str, int]:
-        """Rows per stream a full sync loads, summed over accounts (keys never collide)."""
+    def expected_counts(self, account: str | None = None) -> dict[str, int]:
+        """Rows per stream a full sync loads, summed over accounts (keys never collide).
+
+        ``account`` (``acct2``): that account's rows only.
+        """
         counts: dict[str, int] = {}
         for part in self.parts.values():
+            if account is not None and (part.account or account_name(1)) != account:
+                continue
             for stream, count in part.expected_counts().items():
                 counts[stream] = counts.get(stream, 0) + count
         return counts
@@ -187,7 +192,7 @@ class Sandbox:
         if action == "config":
             return json_response(self.tap_config())
         if action == "expected":
-            return json_response(self.expected_counts())
+            return json_response(self.expected_counts(query.get("account", [None])[0]))
         if action == "advance" and method == "POST":
             self.advance()
             return json_response(self.expected_counts())

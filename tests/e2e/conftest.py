@@ -6,6 +6,7 @@ project's own meltano.yml (environment `sandbox`), real PostgreSQL and DuckDB fi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -63,8 +64,11 @@ class SandboxProcess:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
 
-    def expected(self) -> dict[str, int]:
-        return dict(self.admin("expected"))
+    def expected(self, account: str | None = None) -> dict[str, int]:
+        return dict(self.admin("expected" + (f"?account={account}" if account else "")))
+
+    def config(self) -> dict[str, Any]:
+        return dict(self.admin("config"))
 
     def advance(self) -> dict[str, int]:
         return dict(self.admin("advance", method="POST"))
@@ -73,10 +77,17 @@ class SandboxProcess:
 @pytest.fixture
 def sandbox_process(tmp_path: Path) -> Iterator[SandboxProcess]:
     """`tap-media-apis-sandbox` on a free port; one per test, since each test advances it."""
+    with start_sandbox(tmp_path) as sandbox:
+        yield sandbox
+
+
+@contextlib.contextmanager
+def start_sandbox(tmp_path: Path, *args: str) -> Iterator[SandboxProcess]:
+    """`tap-media-apis-sandbox [args]` on a free port until the block ends."""
     url_file = tmp_path / "sandbox.url"
     log = (tmp_path / "sandbox.log").open("w")
     process = subprocess.Popen(
-        [venv_tool("tap-media-apis-sandbox"), "--port", "0", "--url-file", str(url_file)],
+        [venv_tool("tap-media-apis-sandbox"), "--port", "0", "--url-file", str(url_file), *args],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
