@@ -125,9 +125,11 @@ def main() -> None:
 
         wall, peak = run_measured([*TAP, "--config", write(folder, "all.json", config)])
         rows.append(("one process (accounts side by side)", wall, peak, "1"))
+        print(rows[-1], flush=True)
         serial = {**config, "providers_side_by_side": False}
         wall, peak = run_measured([*TAP, "--config", write(folder, "serial.json", serial)])
         rows.append(("one process, providers_side_by_side false", wall, peak, "1"))
+        print(rows[-1], flush=True)
 
         for workers in [int(w) for w in args.workers.split(",") if w]:
             files = {
@@ -170,6 +172,7 @@ def dagster_row(
     """The Dagster job over every partition: Meltano's sandbox environment, target-jsonl."""
     env = {
         **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "SANDBOX_URL": url,
         "DAGSTER_HOME": str(folder / "dagster"),
         "MELTANO_PROJECT_ROOT": str(REPO),

@@ -25,7 +25,9 @@ processes, which load the definitions again, do not ask Meltano again.
 # No `from __future__ import annotations`: Dagster reads the annotations of ops at run time.
 import json
 import os
+import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -80,7 +82,8 @@ class MeltanoProject(ConfigurableResource):
     environment: str | None = os.environ.get("MELTANO_ENVIRONMENT")
     extractor: str = "tap-media-apis"
     loader: str = os.environ.get("TAP_MEDIA_APIS_ORCHESTRATOR_LOADER", "target-postgres")
-    executable: str = "meltano"
+    #: Meltano on PATH, else the one installed beside this Python.
+    executable: str = shutil.which("meltano") or str(Path(sys.executable).parent / "meltano")
     #: Put before every state id suffix (e.g. a deployment's name).
     state_id_prefix: str = ""
 
