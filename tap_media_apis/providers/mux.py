@@ -339,6 +339,9 @@ class DataErrors(DailyWindowedStream):
     name = "mux_data_errors"
     path = "/data/v1/errors"
     primary_keys = ("id", "window_start")
+    # `id` is the error type, Mux's classification, so two environments report the same
+    # one for the same window ("Errors"): ``account`` joins the key.
+    ids_unique_across_accounts = False
     timestamp_fields = ("last_seen", "window_end")
     # One answer holds every error type of the window ("Errors").
     paging = NO_PAGING

@@ -93,9 +93,18 @@ class SandboxProvider(ABC):
 
     name: ClassVar[str]
 
-    def __init__(self, *, scale: int = 1, seed: int = 7) -> None:
+    def __init__(self, *, scale: int = 1, seed: int = 7, account: str | None = None) -> None:
         self.scale = scale
-        self.random = random.Random(f"{seed}-{self.name}")
+        #: None for the first (or only) account, whose data and credentials are the
+        #: documented ones; another account's name seeds its own data and credentials.
+        self.account = account
+        self.random = random.Random(
+            f"{seed}-{self.name}" if account is None else f"{seed}-{self.name}-{account}"
+        )
+
+    def own(self, value: str) -> str:
+        """This account's version of a credential: the documented one for the first."""
+        return value if self.account is None else f"{value}-{self.account}"
 
     @abstractmethod
     def routes(self) -> list[Route]:

@@ -200,8 +200,15 @@ class Transcript:
 class AssemblyAISandbox(SandboxProvider):
     name = "assemblyai"
 
-    def __init__(self, *, scale: int = 1, seed: int = 7) -> None:
-        super().__init__(scale=scale, seed=seed)
+    def __init__(self, *, scale: int = 1, seed: int = 7, account: str | None = None) -> None:
+        super().__init__(scale=scale, seed=seed, account=account)
+        #: LeMUR request ids are per request, so another account has its own.
+        self.lemur: dict[str, Any] = {
+            (rid if account is None else str(uuid.uuid5(uuid.NAMESPACE_URL, f"{account}/{rid}"))): (
+                answer
+            )
+            for rid, answer in LEMUR_RESPONSES.items()
+        }
         #: Oldest first; the API lists them newest first.
         self.transcripts: list[Transcript] = []
         self.by_id: dict[str, Transcript] = {}
@@ -326,15 +333,15 @@ class AssemblyAISandbox(SandboxProvider):
     @override
     def authorize(self, request: Request) -> Response | None:
         # The raw key only ("Authentication"): "Bearer <key>" is refused like a wrong key.
-        if request.headers.get("Authorization") != API_KEY:
+        if request.headers.get("Authorization") != self.own(API_KEY):
             return json_response({"error": AUTH_ERROR}, 401)
         return None
 
     @override
     def tap_config(self, base_url: str) -> dict[str, Any]:
         return {
-            "api_key": API_KEY,
-            "lemur_request_ids": list(LEMUR_REQUEST_IDS),
+            "api_key": self.own(API_KEY),
+            "lemur_request_ids": list(self.lemur),
             "base_url": base_url,
         }
 
@@ -351,7 +358,7 @@ class AssemblyAISandbox(SandboxProvider):
             "assemblyai_redacted_audio": sum(
                 t.redact_pii_audio and t.redacted_ready for t in alive
             ),
-            "assemblyai_lemur_responses": len(LEMUR_REQUEST_IDS),
+            "assemblyai_lemur_responses": len(self.lemur),
         }
 
     @override
@@ -389,7 +396,7 @@ class AssemblyAISandbox(SandboxProvider):
 
     @override
     def secrets(self) -> list[str]:
-        return [API_KEY]
+        return [self.own(API_KEY)]
 
     # -- handlers -------------------------------------------------------------------------
 
@@ -494,9 +501,9 @@ class AssemblyAISandbox(SandboxProvider):
 
     def _lemur(self, request: Request, match: re.Match[str]) -> Response:
         request_id = match["id"]
-        if request_id not in LEMUR_RESPONSES:
+        if request_id not in self.lemur:
             return json_response({"error": "LeMUR request not found"}, 404)
-        response = LEMUR_RESPONSES[request_id]
+        response = self.lemur[request_id]
         words = len(str(response).split())
         return json_response(
             {

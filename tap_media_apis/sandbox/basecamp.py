@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import time
+import zlib
 from collections import deque
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -227,8 +228,9 @@ class BasecampSandbox(SandboxProvider):
         rotate_refresh_tokens: bool = False,
         token_is_admin: bool = False,
         rate_limit: tuple[int, float] | None = None,
+        account: str | None = None,
     ) -> None:
-        super().__init__(scale=scale, seed=seed)
+        super().__init__(scale=scale, seed=seed, account=account)
         #: API requests one access token serves before it answers 401 (expiry, sped up).
         self.token_max_requests = token_max_requests
         #: Issue a new refresh token with every grant (and refuse the previous one).
@@ -241,14 +243,19 @@ class BasecampSandbox(SandboxProvider):
         self.arrivals: deque[float] = deque()
         #: API requests answered 429 by the rate limit.
         self.throttled = 0
-        self.refresh_token = REFRESH_TOKEN
-        self.issued_refresh_tokens = [REFRESH_TOKEN]
+        self.refresh_token = self.own(REFRESH_TOKEN)
+        self.issued_refresh_tokens = [self.refresh_token]
         self.access_tokens: dict[str, int] = {}  # token -> requests served
         self.advanced_ids: dict[str, set[int]] = {
             stream: set() for stream, *_ in RECORDING_STREAMS.values()
         }
         self._advances = 0
-        self._next_id = 9_007_199_254_741_000
+        # Basecamp ids are unique across accounts (people aside: the same person is in
+        # each account): another account's ids start far apart.
+        self._id_offset = (
+            0 if account is None else (zlib.crc32(account.encode()) % 10**5 + 1) * 10**9
+        )
+        self._next_id = 9_007_199_254_741_000 + self._id_offset
         self._used_ms: set[int] = set()
         self.people = [self._person(i, name, title) for i, (name, title) in enumerate(PEOPLE)]
         #: The person the tokens belong to: not an admin, so emails are redacted for them.
@@ -339,7 +346,7 @@ class BasecampSandbox(SandboxProvider):
         }[kind]
 
     def _project(self, index: int, *, schedule_enabled: bool) -> dict[str, Any]:
-        project_id = 2_085_958_500 + index
+        project_id = 2_085_958_500 + self._id_offset + index
         name = f"{PROJECT_NAMES[index % len(PROJECT_NAMES)]} #{index + 1}"
         created = self._moment(_ms(YEAR_2025) - 300 * DAY_MS, 290 * DAY_MS)
         clients = self.random.random() < 0.3
@@ -355,7 +362,7 @@ class BasecampSandbox(SandboxProvider):
         dock: list[dict[str, Any]] = []
         position = 0
         for slot, (kind, title, plural, on) in enumerate(tools, start=1):
-            tool_id = 1_069_479_000 + index * 20 + slot
+            tool_id = 1_069_479_000 + self._id_offset + index * 20 + slot
             position += on
             dock.append(
                 {
@@ -897,14 +904,18 @@ class BasecampSandbox(SandboxProvider):
         form = request.form()
         if form.get("grant_type") != "refresh_token":
             return json_response({"error": "unsupported_grant_type"}, 400)
-        if (form.get("client_id"), form.get("client_secret")) != (CLIENT_ID, CLIENT_SECRET):
+        if (form.get("client_id"), form.get("client_secret")) != (
+            self.own(CLIENT_ID),
+            self.own(CLIENT_SECRET),
+        ):
             return json_response({"error": "invalid_client"}, 401)
         if form.get("refresh_token") != self.refresh_token:
             return json_response({"error": "invalid_grant"}, 400)
-        token = f"sandbox-basecamp-access-token-{len(self.access_tokens) + 1:04d}"
+        token = f"{self.own('sandbox-basecamp-access-token')}-{len(self.access_tokens) + 1:04d}"
         self.access_tokens[token] = 0
         if self.rotate_refresh_tokens:
-            self.refresh_token = f"{REFRESH_TOKEN}-{len(self.issued_refresh_tokens) + 1:04d}"
+            number = len(self.issued_refresh_tokens) + 1
+            self.refresh_token = f"{self.own(REFRESH_TOKEN)}-{number:04d}"
             self.issued_refresh_tokens.append(self.refresh_token)
         return json_response(
             {
@@ -1036,8 +1047,8 @@ class BasecampSandbox(SandboxProvider):
     def tap_config(self, base_url: str) -> dict[str, Any]:
         return {
             "account_id": ACCOUNT_ID,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
+            "client_id": self.own(CLIENT_ID),
+            "client_secret": self.own(CLIENT_SECRET),
             # The current one: after a rotation, a user would have stored the new token.
             "refresh_token": self.refresh_token,
             "token_url": f"{base_url}{TOKEN_PATH}",
@@ -1066,4 +1077,4 @@ class BasecampSandbox(SandboxProvider):
 
     @override
     def secrets(self) -> list[str]:
-        return [CLIENT_SECRET, *self.issued_refresh_tokens, *self.access_tokens]
+        return [self.own(CLIENT_SECRET), *self.issued_refresh_tokens, *self.access_tokens]

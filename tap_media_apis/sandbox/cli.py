@@ -24,6 +24,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--providers", default=",".join(PARTS), help="comma-separated")
     parser.add_argument("--scale", type=int, default=1, help="multiplies every data set")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--accounts",
+        type=int,
+        default=1,
+        help="accounts per provider, each with its own data and credentials, the first at "
+        "/<provider>, the others at /<provider>~acct2, …",
+    )
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every request")
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests failing")
     parser.add_argument("--faults", default=",".join(FAULT_KINDS), help="kinds to inject")
@@ -54,7 +61,9 @@ def main(argv: list[str] | None = None) -> None:
             retry_after=args.retry_after,
             slow_seconds=args.slow_seconds,
         )
-        parts = build_parts(args.providers.split(","), scale=args.scale, seed=args.seed)
+        parts = build_parts(
+            args.providers.split(","), scale=args.scale, seed=args.seed, accounts=args.accounts
+        )
         sandbox = Sandbox(
             parts,
             host=args.host,

@@ -100,8 +100,8 @@ def _ns(moment: datetime) -> str:
 class HmsSandbox(SandboxProvider):
     name = "hms"
 
-    def __init__(self, *, scale: int = 1, seed: int = 7) -> None:
-        super().__init__(scale=scale, seed=seed)
+    def __init__(self, *, scale: int = 1, seed: int = 7, account: str | None = None) -> None:
+        super().__init__(scale=scale, seed=seed, account=account)
         #: RTMP stream keys, storage secrets and webhook tokens handed out in records: the
         #: tap must never emit them.
         self.stream_keys: list[str] = []
@@ -649,12 +649,20 @@ class HmsSandbox(SandboxProvider):
     @override
     def authorize(self, request: Request) -> Response | None:
         token = request.bearer_token()
-        problem = _token_problem(token) if token else "not found"
+        problem = (
+            _token_problem(token, self.own(ACCESS_KEY), self.own(APP_SECRET))
+            if token
+            else "not found"
+        )
         return _error(401, "Token validation error", problem) if problem else None
 
     @override
     def tap_config(self, base_url: str) -> dict[str, Any]:
-        return {"app_access_key": ACCESS_KEY, "app_secret": APP_SECRET, "base_url": base_url}
+        return {
+            "app_access_key": self.own(ACCESS_KEY),
+            "app_secret": self.own(APP_SECRET),
+            "base_url": base_url,
+        }
 
     @override
     def expected_counts(self) -> dict[str, int]:
@@ -679,7 +687,7 @@ class HmsSandbox(SandboxProvider):
 
     @override
     def secrets(self) -> list[str]:
-        return [APP_SECRET, STORAGE_SECRET, *self.stream_keys]
+        return [self.own(APP_SECRET), STORAGE_SECRET, *self.stream_keys]
 
     @override
     def advance(self) -> None:
@@ -773,7 +781,7 @@ class HmsSandbox(SandboxProvider):
         self.external_streams.append(self._external_stream(count, now + timedelta(minutes=7)))
 
 
-def _token_problem(token: str) -> str | None:
+def _token_problem(token: str, access_key: str, app_secret: str) -> str | None:
     """Why a bearer token is refused (the API's ``details`` text), or None if it is valid.
 
     Checked by hand, not with PyJWT, so the fake does not share the tap's JWT code. Expiry
@@ -787,7 +795,7 @@ def _token_problem(token: str) -> str | None:
     except ValueError:
         return "invalid token"
     signed = f"{header_part}.{payload_part}".encode()
-    expected = hmac.new(APP_SECRET.encode(), signed, hashlib.sha256).digest()
+    expected = hmac.new(app_secret.encode(), signed, hashlib.sha256).digest()
     if not isinstance(header, dict) or header.get("alg") != "HS256" or not isinstance(claims, dict):
         return "invalid token"
     if not hmac.compare_digest(signature, expected):
@@ -803,7 +811,7 @@ def _token_problem(token: str) -> str | None:
     if (
         claims.get("type") != "management"
         or claims.get("version") != 2
-        or claims.get("access_key") != ACCESS_KEY
+        or claims.get("access_key") != access_key
         or not claims.get("jti")
     ):
         return "invalid token"

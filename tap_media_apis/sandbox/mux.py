@@ -98,8 +98,8 @@ def mux_error(status: int, kind: str, message: str) -> Response:
 class MuxSandbox(SandboxProvider):
     name = "mux"
 
-    def __init__(self, *, scale: int = 1, seed: int = 7) -> None:
-        super().__init__(scale=scale, seed=seed)
+    def __init__(self, *, scale: int = 1, seed: int = 7, account: str | None = None) -> None:
+        super().__init__(scale=scale, seed=seed, account=account)
         self._ids: set[str] = set()
         # Lists are kept in creation order and served newest first.
         self.live_streams: list[Record] = []
@@ -228,7 +228,7 @@ class MuxSandbox(SandboxProvider):
             if request.path.startswith("/data/"):
                 return mux_error(404, "not_found", NOT_ENTITLED)
             return None
-        if credentials != (TOKEN_ID, TOKEN_SECRET):
+        if credentials != (self.own(TOKEN_ID), self.own(TOKEN_SECRET)):
             return mux_error(401, "unauthorized", "Unauthorized request")
         return None
 
@@ -236,7 +236,11 @@ class MuxSandbox(SandboxProvider):
 
     @override
     def tap_config(self, base_url: str) -> dict[str, Any]:
-        return {"token_id": TOKEN_ID, "token_secret": TOKEN_SECRET, "base_url": base_url}
+        return {
+            "token_id": self.own(TOKEN_ID),
+            "token_secret": self.own(TOKEN_SECRET),
+            "base_url": base_url,
+        }
 
     @override
     def expected_counts(self) -> dict[str, int]:
@@ -265,7 +269,7 @@ class MuxSandbox(SandboxProvider):
     @override
     def secrets(self) -> list[str]:
         # Live-stream credentials too: the tap masks them (docs/providers/mux.md).
-        values = [TOKEN_SECRET, VIDEO_ONLY_TOKEN_SECRET]
+        values = [self.own(TOKEN_SECRET), VIDEO_ONLY_TOKEN_SECRET]
         for stream in self.live_streams:
             values += [stream["stream_key"], stream["srt_passphrase"]]
             for target in stream["simulcast_targets"]:
@@ -533,7 +537,7 @@ class MuxSandbox(SandboxProvider):
         type_id = (1087, 1088, 1121, 1120)[n % 4]
         value = round(20 + (n * 7) % 60 + 0.5, 1)
         return {
-            "id": f"pid{1000 + n}",
+            "id": self.own(f"pid{1000 + n}"),
             "status": "closed" if closed else "open",
             "severity": "alert" if n % 4 else "warning",
             "measurement": "error_rate",

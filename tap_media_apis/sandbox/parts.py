@@ -18,10 +18,22 @@ PARTS: dict[str, type[SandboxProvider]] = {
 
 
 def build_parts(
-    names: Sequence[str] | None = None, *, scale: int = 1, seed: int = 7
+    names: Sequence[str] | None = None, *, scale: int = 1, seed: int = 7, accounts: int = 1
 ) -> list[SandboxProvider]:
+    """One part per provider and account: the first account is the documented one."""
     chosen = list(names) if names else list(PARTS)
     unknown = [name for name in chosen if name not in PARTS]
     if unknown:
         raise ValueError(f"unknown sandbox providers {unknown}; known: {sorted(PARTS)}")
-    return [PARTS[name](scale=scale, seed=seed) for name in chosen]
+    if accounts < 1:
+        raise ValueError(f"accounts must be at least 1, got {accounts}")
+    return [
+        PARTS[name](scale=scale, seed=seed, account=None if n == 1 else account_name(n))
+        for name in chosen
+        for n in range(1, accounts + 1)
+    ]
+
+
+def account_name(number: int) -> str:
+    """``acct1``, ``acct2``, …: the names ``tap_config`` gives the accounts."""
+    return f"acct{number}"

@@ -17,16 +17,22 @@ from typing_extensions import override
 
 from tap_media_apis.sandbox.api import BadRequest, Request, Response, SandboxProvider, json_response
 from tap_media_apis.sandbox.faults import HTML_502, FaultPlan
-from tap_media_apis.sandbox.parts import build_parts
+from tap_media_apis.sandbox.parts import account_name, build_parts
 
 ADMIN = "_sandbox"
+#: Between a provider and an account in a mount: ``/mux~acct2``.
+ACCOUNT_MARK = "~"
 USER_AGENT = "tap-media-apis-sandbox (sandbox@localhost)"
 LOG_LIMIT = 500_000
 _encode = msgspec.json.Encoder().encode
 
 
 class Sandbox:
-    """All provider parts behind one local server, plus an admin API under ``/_sandbox``."""
+    """All provider parts behind one local server, plus an admin API under ``/_sandbox``.
+
+    A provider's first (or only) account is mounted at ``/<provider>``, any other at
+    ``/<provider>~<account>``, each part with its own data and credentials.
+    """
 
     def __init__(
         self,
@@ -39,7 +45,7 @@ class Sandbox:
         dirty_text: bool = False,
         cache_answers: bool = False,
     ) -> None:
-        self.parts = {part.name: part for part in parts}
+        self.parts = {mount_of(part): part for part in parts}
         self.latency = latency
         self.faults = faults or FaultPlan()
         #: Put NUL and a lone surrogate into every string of successful GET answers.
@@ -61,21 +67,44 @@ class Sandbox:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def base_url(self, provider: str) -> str:
-        return f"{self.url}/{provider}"
+    def base_url(self, mount: str) -> str:
+        """The API root of a mount: a provider (its first account) or ``provider~account``."""
+        return f"{self.url}/{mount}"
 
     def tap_config(self) -> dict[str, Any]:
-        """A complete tap config for every mounted provider."""
-        return {
-            "start_date": "2020-01-01T00:00:00Z",
-            "user_agent": USER_AGENT,
-            **{name: part.tap_config(self.base_url(name)) for name, part in self.parts.items()},
-        }
+        """A complete tap config for every mounted provider.
 
-    def expected_counts(self) -> dict[str, int]:
+        A provider with one account gets its settings in its block, as ever; with several,
+        the block is an ``accounts`` list named ``acct1``, ``acct2``, ….
+        """
+        blocks: dict[str, list[tuple[str, SandboxProvider]]] = {}
+        for mount, part in self.parts.items():
+            blocks.setdefault(part.name, []).append((mount, part))
+        config: dict[str, Any] = {"start_date": "2020-01-01T00:00:00Z", "user_agent": USER_AGENT}
+        for name, mounted in blocks.items():
+            if len(mounted) == 1 and mounted[0][1].account is None:
+                mount, part = mounted[0]
+                config[name] = part.tap_config(self.base_url(mount))
+                continue
+            config[name] = {
+                "accounts": [
+                    {"name": part.account or account_name(1), **part.tap_config(self.base_url(m))}
+                    for m, part in mounted
+                ]
+            }
+        return config
+
+    def expected_counts(self, account: str | None = None) -> dict[str, int]:
+        """Rows per stream a full sync loads, summed over accounts (keys never collide).
+
+        ``account`` (``acct2``): that account's rows only.
+        """
         counts: dict[str, int] = {}
         for part in self.parts.values():
-            counts.update(part.expected_counts())
+            if account is not None and (part.account or account_name(1)) != account:
+                continue
+            for stream, count in part.expected_counts().items():
+                counts[stream] = counts.get(stream, 0) + count
         return counts
 
     def held_counts(self) -> dict[str, int]:
@@ -172,7 +201,7 @@ class Sandbox:
         if action == "config":
             return json_response(self.tap_config())
         if action == "expected":
-            return json_response(self.expected_counts())
+            return json_response(self.expected_counts(query.get("account", [None])[0]))
         if action == "held":
             return json_response(self.held_counts())
         if action == "advance" and method == "POST":
@@ -261,10 +290,13 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             )
             entry: dict[str, Any] = {}
             if not self.path.startswith(f"/{ADMIN}"):
+                mount = urlsplit(self.path).path.lstrip("/").partition("/")[0]
+                provider, _, account = mount.partition(ACCOUNT_MARK)
                 entry = {
                     "time": started,
-                    # The mount: rate and Retry-After checks are per API.
-                    "provider": urlsplit(self.path).path.lstrip("/").partition("/")[0],
+                    # Rate and Retry-After checks are per API (and account).
+                    "provider": provider,
+                    "account": account or account_name(1),
                     "method": self.command,
                     "path": self.path,
                     "status": response.status,
@@ -310,10 +342,14 @@ def run_sandbox(
     faults: FaultPlan | None = None,
     port: int = 0,
     dirty_text: bool = False,
+    accounts: int = 1,
 ) -> Iterator[Sandbox]:
-    """Start a sandbox in this process for the duration of a ``with`` block."""
+    """Start a sandbox in this process for the duration of a ``with`` block.
+
+    ``accounts``: how many accounts each provider serves (see ``Sandbox``).
+    """
     sandbox = Sandbox(
-        build_parts(providers, scale=scale, seed=seed),
+        build_parts(providers, scale=scale, seed=seed, accounts=accounts),
         port=port,
         latency=latency,
         faults=faults,
@@ -323,3 +359,8 @@ def run_sandbox(
         yield sandbox
     finally:
         sandbox.stop()
+
+
+def mount_of(part: SandboxProvider) -> str:
+    """Where a part is served: ``mux`` for the first account, ``mux~acct2`` for another."""
+    return part.name if part.account is None else f"{part.name}{ACCOUNT_MARK}{part.account}"

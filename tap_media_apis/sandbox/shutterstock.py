@@ -142,8 +142,8 @@ MINIMAL_FIELDS = {
 class ShutterstockSandbox(SandboxProvider):
     name = "shutterstock"
 
-    def __init__(self, *, scale: int = 1, seed: int = 7) -> None:
-        super().__init__(scale=scale, seed=seed)
+    def __init__(self, *, scale: int = 1, seed: int = 7, account: str | None = None) -> None:
+        super().__init__(scale=scale, seed=seed, account=account)
         self._removed_items = 0
         self.categories = {
             "images": [{"id": str(i), "name": n} for i, n in enumerate(IMAGE_CATEGORIES, 1)],
@@ -579,7 +579,7 @@ class ShutterstockSandbox(SandboxProvider):
                 "user_id": "281754918",
                 "username": "sandbox_media_team",
                 "expires_in": None,  # the default token does not expire
-                "scopes": list(SCOPES[request.bearer_token() or ""]),
+                "scopes": list(_scopes_of(request)),
             }
         )
 
@@ -678,7 +678,7 @@ class ShutterstockSandbox(SandboxProvider):
     def authorize(self, request: Request) -> Response | None:
         if not (request.headers.get("User-Agent") or "").strip():
             return _error(400, "Requests must include a User-Agent header")
-        if request.bearer_token() not in SCOPES:
+        if request.bearer_token() not in {self.own(token) for token in SCOPES}:
             return _error(401, "Unauthorized: missing or invalid access token")
         return None
 
@@ -724,7 +724,11 @@ class ShutterstockSandbox(SandboxProvider):
 
     @override
     def tap_config(self, base_url: str) -> dict[str, Any]:
-        return {"access_token": ACCESS_TOKEN, "search_query": SEARCH_QUERY, "base_url": base_url}
+        return {
+            "access_token": self.own(ACCESS_TOKEN),
+            "search_query": SEARCH_QUERY,
+            "base_url": base_url,
+        }
 
     @override
     def expected_counts(self) -> dict[str, int]:
@@ -745,7 +749,7 @@ class ShutterstockSandbox(SandboxProvider):
 
     @override
     def secrets(self) -> list[str]:
-        return [ACCESS_TOKEN, LIMITED_TOKEN]
+        return [self.own(ACCESS_TOKEN), self.own(LIMITED_TOKEN)]
 
 
 def _matches(hit: dict[str, Any], terms: list[str]) -> bool:
@@ -774,9 +778,15 @@ def _paging(request: Request, default: int, bounds: tuple[int, int]) -> tuple[in
     return page, per_page
 
 
+def _scopes_of(request: Request) -> tuple[str, ...]:
+    """The scopes of the request's token; another account's copy has the same scopes."""
+    token = re.sub(r"-acct\d+$", "", request.bearer_token() or "")
+    return SCOPES.get(token, ())
+
+
 def _missing_scope(request: Request, scope: str, status: int) -> Response | None:
     """The refusal of a valid token that lacks ``scope`` (the body is the sandbox's own)."""
-    if scope in SCOPES.get(request.bearer_token() or "", ()):
+    if scope in _scopes_of(request):
         return None
     return _error(status, f"Forbidden: this access token lacks the {scope} scope")
 

@@ -70,8 +70,8 @@ class SandboxProcess:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
 
-    def expected(self) -> dict[str, int]:
-        return dict(self.admin("expected"))
+    def expected(self, account: str | None = None) -> dict[str, int]:
+        return dict(self.admin("expected" + (f"?account={account}" if account else "")))
 
     def advance(self) -> dict[str, int]:
         """Time moves on; what a target merging by key then holds (deleted rows stay)."""
@@ -80,8 +80,8 @@ class SandboxProcess:
 
 
 @contextmanager
-def running_sandbox(directory: Path) -> Iterator[SandboxProcess]:
-    """`tap-media-apis-sandbox` on a free port, writing its URL and config into directory."""
+def running_sandbox(directory: Path, *args: str) -> Iterator[SandboxProcess]:
+    """`tap-media-apis-sandbox [args]` on a free port, writing its URL and config into directory."""
     url_file = directory / "sandbox.url"
     config_file = directory / "sandbox.config.json"
     log_path = directory / "sandbox.log"
@@ -91,7 +91,7 @@ def running_sandbox(directory: Path) -> Iterator[SandboxProcess]:
     process = subprocess.Popen(
         [
             *(sys.executable, "-m", "tap_media_apis.sandbox.cli", "--port", "0"),
-            *("--url-file", str(url_file), "--config-file", str(config_file)),
+            *("--url-file", str(url_file), "--config-file", str(config_file), *args),
         ],
         cwd=REPO,
         stdout=log,
